@@ -1,0 +1,94 @@
+"""What each role sees first: the work waiting for them."""
+
+from procurement import roles
+
+from .enums import OrderState, RequestState
+from .models import PurchaseOrder, TeamRequest
+
+LIMIT = 10
+
+
+def _orders(user):
+    return PurchaseOrder.objects.visible_to(user).select_related(
+        "holder", "request__department", "agreement"
+    )
+
+
+def _requests(user):
+    return TeamRequest.objects.visible_to(user).select_related("department", "service")
+
+
+def dashboard_context(user):
+    if roles.is_buyer(user):
+        return {
+            "panels": [
+                (
+                    "Demandes à instruire",
+                    "requests",
+                    list(_requests(user).filter(state=RequestState.SUBMITTED)[:LIMIT]),
+                ),
+                (
+                    "Bons de commande à émettre ou notifier",
+                    "orders",
+                    list(
+                        _orders(user).filter(state__in=[OrderState.DRAFT, OrderState.ISSUED])[
+                            :LIMIT
+                        ]
+                    ),
+                ),
+                (
+                    "Livrables à réceptionner (service fait)",
+                    "orders",
+                    list(_orders(user).filter(state=OrderState.DELIVERED)[:LIMIT]),
+                ),
+            ]
+        }
+    if roles.is_finance(user):
+        return {
+            "panels": [
+                (
+                    "Factures à payer",
+                    "orders",
+                    list(_orders(user).filter(state=OrderState.INVOICED)[:LIMIT]),
+                ),
+                (
+                    "Service fait, facture attendue",
+                    "orders",
+                    list(_orders(user).filter(state=OrderState.SERVICE_DONE)[:LIMIT]),
+                ),
+            ]
+        }
+    if user.role == "pilot":
+        return {
+            "panels": [
+                (
+                    "Mes demandes en cours",
+                    "requests",
+                    list(
+                        _requests(user).filter(
+                            state__in=[
+                                RequestState.DRAFT,
+                                RequestState.SUBMITTED,
+                                RequestState.RETURNED,
+                            ]
+                        )[:LIMIT]
+                    ),
+                ),
+                (
+                    "Ateliers en cours sur mon territoire",
+                    "orders",
+                    list(
+                        _orders(user).filter(
+                            state__in=[
+                                OrderState.NOTIFIED,
+                                OrderState.ACCEPTED,
+                                OrderState.IN_PROGRESS,
+                                OrderState.DELIVERED,
+                            ]
+                        )[:LIMIT]
+                    ),
+                ),
+            ],
+            "can_create_request": True,
+        }
+    return {"panels": [], "is_admin": True}

@@ -1,0 +1,69 @@
+from django.db import models
+
+
+class AtelierFormat(models.TextChoices):
+    FLASH = "flash", "Atelier Flash"
+    LOCAL = "local", "Atelier Local"
+
+
+class Theme(models.TextChoices):
+    ECOLOGICAL_TRANSITION = "ecological_transition", "Transition écologique"
+    TOWN_CENTRE = "town_centre", "Revitalisation des centres-bourgs"
+    MOBILITY = "mobility", "Mobilités"
+    COASTLINE = "coastline", "Littoral"
+    RISKS = "risks", "Risques naturels"
+    LANDSCAPE = "landscape", "Paysage"
+    HOUSING = "housing", "Habitat"
+    AGRICULTURE = "agriculture", "Agriculture et alimentation"
+    SOBRIETY = "sobriety", "Sobriété foncière (ZAN)"
+
+
+class CollectivityKind(models.TextChoices):
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "EPCI"
+    DEPARTMENT = "department", "Département"
+    REGION = "region", "Région"
+    PNR = "pnr", "Parc naturel régional"
+    OTHER = "other", "Autre"
+
+
+class RequestState(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SUBMITTED = "submitted", "Déposée"
+    RETURNED = "returned", "À compléter"
+    ACCEPTED = "accepted", "Acceptée"
+    REJECTED = "rejected", "Refusée"
+    WITHDRAWN = "withdrawn", "Retirée"
+
+
+OPEN_REQUEST_STATES = [RequestState.DRAFT, RequestState.SUBMITTED, RequestState.RETURNED]
+
+
+class OrderState(models.TextChoices):
+    DRAFT = "draft", "Projet"
+    ISSUED = "issued", "Émis"
+    NOTIFIED = "notified", "Notifié"
+    ACCEPTED = "accepted", "Accepté par le titulaire"
+    IN_PROGRESS = "in_progress", "En cours d'exécution"
+    DELIVERED = "delivered", "Livré"
+    SERVICE_DONE = "service_done", "Service fait"
+    INVOICED = "invoiced", "Facturé"
+    PAID = "paid", "Payé"
+    CLOSED = "closed", "Clôturé"
+    CANCELLED = "cancelled", "Annulé"
+    DECLINED = "declined", "Refusé par le titulaire"
+
+
+CANCELLABLE_ORDER_STATES = [OrderState.DRAFT, OrderState.ISSUED, OrderState.NOTIFIED]
+# States in which the amount is held against the ceiling.
+COMMITTED_ORDER_STATES = [
+    OrderState.ISSUED,
+    OrderState.NOTIFIED,
+    OrderState.ACCEPTED,
+    OrderState.IN_PROGRESS,
+    OrderState.DELIVERED,
+    OrderState.SERVICE_DONE,
+    OrderState.INVOICED,
+    OrderState.PAID,
+    OrderState.CLOSED,
+]

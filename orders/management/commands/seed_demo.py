@@ -1,0 +1,478 @@
+"""Demo data: the two national agreements, fictitious holders, five accounts, and requests and
+purchase orders in every state for two pilots. Safe to run again: reference rows are upserted,
+and the requests and orders are created only once.
+"""
+
+import datetime
+import io
+import os
+from decimal import Decimal
+
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from stdnum import luhn
+
+from framework_agreements.models import (
+    Company,
+    FrameworkAgreement,
+    Holder,
+    Lot,
+    LotHolding,
+    PriceLine,
+)
+from orders import services
+from orders.enums import OrderState
+from orders.models import Collectivity, PurchaseOrder, TeamRequest
+from procurement.models import Role, Service, User
+from teams.models import Profession
+
+DEFAULT_PASSWORD = "Atelier-demo-2026"  # dev only, see README
+
+
+def fictitious_siret(seed):
+    """A SIRET that passes the Luhn checks, built from an 7-digit seed (demo data only)."""
+    body = f"9{seed:07d}"
+    siren = body + luhn.calc_check_digit(body)
+    nic = "0001"
+    return siren + nic + luhn.calc_check_digit(siren + nic)
+
+
+def fictitious_siren(seed):
+    body = f"2{seed:07d}"
+    return body + luhn.calc_check_digit(body)
+
+
+FLASH_HOLDERS = [
+    # name, kind, consortium type, lead, members, rank, lump sum
+    ("Atelier Territoires & Paysages (fictif)", "company", "", 1, [], Decimal("18500.00")),
+    (
+        "Groupement Urba-Flash (fictif)",
+        "consortium",
+        "jointly_liable",
+        2,
+        [3, 4],
+        Decimal("19200.00"),
+    ),
+    ("Studio Géo-Projet (fictif)", "company", "", 5, [], Decimal("17800.00")),
+]
+LOCAL_HOLDERS = [
+    (
+        "Groupement Estuaire & Bocage (fictif)",
+        "consortium",
+        "joint",
+        6,
+        [7, 8],
+        Decimal("98000.00"),
+    ),
+    ("Agence Horizons Ruraux (fictif)", "company", "", 9, [], Decimal("102500.00")),
+    (
+        "Groupement Littoral Demain (fictif)",
+        "consortium",
+        "jointly_liable",
+        10,
+        [11, 12, 3],
+        Decimal("96400.00"),
+    ),
+    ("Atelier Territoires & Paysages (fictif)", "company", "", 1, [], Decimal("104000.00")),
+]
+COMPANIES = {
+    1: ("Atelier Territoires & Paysages SAS (fictif)", "12 rue des Lices", "35000", "Rennes"),
+    2: ("Urba-Flash Conseil SARL (fictif)", "4 quai de la Fosse", "44000", "Nantes"),
+    3: ("Sociologies Urbaines SCOP (fictif)", "8 rue Paradis", "13001", "Marseille"),
+    4: ("Écologie Appliquée SAS (fictif)", "27 cours Gambetta", "69007", "Lyon"),
+    5: ("Studio Géo-Projet SARL (fictif)", "3 place du Capitole", "31000", "Toulouse"),
+    6: ("Estuaire Urbanisme SAS (fictif)", "15 rue de Siam", "29200", "Brest"),
+    7: ("Bocage Paysage EURL (fictif)", "2 rue Nationale", "22000", "Saint-Brieuc"),
+    8: ("Mobilités Douces Ingénierie (fictif)", "40 rue Nationale", "59000", "Lille"),
+    9: ("Agence Horizons Ruraux SAS (fictif)", "9 place Jaude", "63000", "Clermont-Ferrand"),
+    10: ("Littoral Demain Architectes (fictif)", "1 quai Duguay-Trouin", "35400", "Saint-Malo"),
+    11: ("Programmation & Territoires SARL (fictif)", "6 rue Foch", "34000", "Montpellier"),
+    12: ("Risques & Résilience SAS (fictif)", "11 cours de l'Intendance", "33000", "Bordeaux"),
+}
+
+ORDER_STATES = [
+    OrderState.DRAFT,
+    OrderState.ISSUED,
+    OrderState.NOTIFIED,
+    OrderState.ACCEPTED,
+    OrderState.IN_PROGRESS,
+    OrderState.DELIVERED,
+    OrderState.SERVICE_DONE,
+    OrderState.INVOICED,
+    OrderState.PAID,
+    OrderState.CLOSED,
+    OrderState.CANCELLED,
+    OrderState.DECLINED,
+]
+
+TERRITORIES = {
+    "35": [
+        ("Redon", "commune"),
+        ("Fougères", "commune"),
+        ("Vitré Communauté", "epci"),
+        ("Saint-Malo", "commune"),
+        ("Combourg", "commune"),
+        ("Dol-de-Bretagne", "commune"),
+        ("Bain-de-Bretagne", "commune"),
+        ("Montfort Communauté", "epci"),
+        ("Janzé", "commune"),
+        ("Guichen", "commune"),
+        ("Cancale", "commune"),
+        ("Liffré-Cormier Communauté", "epci"),
+        ("Châteaugiron", "commune"),
+        ("Saint-Aubin-du-Cormier", "commune"),
+        ("Pipriac", "commune"),
+        ("Retiers", "commune"),
+        ("Louvigné-du-Désert", "commune"),
+        ("Tinténiac", "commune"),
+    ],
+    "29": [
+        ("Douarnenez", "commune"),
+        ("Morlaix Communauté", "epci"),
+        ("Landerneau", "commune"),
+        ("Concarneau", "commune"),
+        ("Quimperlé Communauté", "epci"),
+        ("Carhaix-Plouguer", "commune"),
+        ("Crozon", "commune"),
+        ("Roscoff", "commune"),
+        ("Pont-l'Abbé", "commune"),
+        ("Châteaulin", "commune"),
+        ("Landivisiau", "commune"),
+        ("Plougastel-Daoulas", "commune"),
+        ("Audierne", "commune"),
+        ("Saint-Pol-de-Léon", "commune"),
+        ("Lesneven", "commune"),
+        ("Huelgoat", "commune"),
+        ("Quimper Bretagne Occidentale", "epci"),
+        ("Brest", "commune"),
+    ],
+}
+
+
+def tiny_pdf(title):
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    pdf.drawString(72, 750, title)
+    pdf.save()
+    return buffer.getvalue()
+
+
+class Command(BaseCommand):
+    help = "Charge le jeu de démonstration (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = self.accounts()
+            flash, local = self.agreements()
+            if TeamRequest.objects.exists():
+                self.stdout.write("Demandes déjà présentes : données de référence mises à jour.")
+            else:
+                self.requests_and_orders(users, flash)
+        self.stdout.write(self.style.SUCCESS("Jeu de démonstration prêt."))
+
+    # --- accounts -------------------------------------------------------------------------------
+
+    def accounts(self):
+        password = os.getenv("DEMO_PASSWORD", DEFAULT_PASSWORD)
+        dgaln = Service.objects.get(code="DGALN-AD1")
+        spec = [
+            ("acheteur", "Claire", "Martin", Role.BUYER, dgaln, True, False),
+            (
+                "pilote35",
+                "Yann",
+                "Le Goff",
+                Role.PILOT,
+                Service.objects.get(code="DDTM-35"),
+                False,
+                False,
+            ),
+            (
+                "pilote29",
+                "Maëlle",
+                "Kerbrat",
+                Role.PILOT,
+                Service.objects.get(code="DDTM-29"),
+                False,
+                False,
+            ),
+            ("finance", "Karim", "Benali", Role.FINANCE, dgaln, False, False),
+            ("admin", "Alex", "Durand", Role.ADMIN, dgaln, True, True),
+        ]
+        users = {}
+        for username, first, last, role, service, staff, superuser in spec:
+            user, created = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "role": role,
+                    "service": service,
+                    "is_staff": staff,
+                    "is_superuser": superuser,
+                    "email": f"{username}@example.gouv.fr",
+                },
+            )
+            if created or not user.check_password(password):
+                user.set_password(password)
+                user.save()
+            users[username] = user
+        # The buyer manages reference data (agreements, holders, prices, professions) in the admin.
+        perms = Permission.objects.filter(
+            content_type__app_label__in=["framework_agreements", "teams"]
+        )
+        users["acheteur"].user_permissions.set(perms)
+        return users
+
+    # --- agreements -----------------------------------------------------------------------------
+
+    def company(self, index):
+        name, address, postcode, city = COMPANIES[index]
+        company, _ = Company.objects.update_or_create(
+            siret=fictitious_siret(index),
+            defaults={"name": name, "address": address, "postcode": postcode, "city": city},
+        )
+        return company
+
+    def holder(self, name, kind, consortium_type, lead, members):
+        holder, _ = Holder.objects.update_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "consortium_type": consortium_type,
+                "company": self.company(lead),
+                "contact_name": "Contact " + name.split(" (")[0],
+                "contact_email": "contact@"
+                + name.split(" (")[0]
+                .lower()
+                .replace(" ", "-")
+                .replace("&", "et")
+                .replace("é", "e")
+                .replace("è", "e")
+                + ".example.fr",
+                "is_fictitious": True,
+            },
+        )
+        holder.members.set([self.company(i) for i in members])
+        return holder
+
+    def agreements(self):
+        dgaln = Service.objects.get(code="DGALN-AD1")
+        flash, _ = FrameworkAgreement.objects.update_or_create(
+            reference="2025-DGALN-AT-FLASH",
+            defaults={
+                "title": "Ateliers des territoires « Flash » — équipes pluridisciplinaires",
+                "number_prefix": "FLASH",
+                "mechanism": "purchase_orders",
+                "procedure": "open",
+                "notification_date": datetime.date(2025, 8, 18),
+                "start_date": datetime.date(2025, 9, 1),
+                "duration_months": 48,
+                "minimum_amount": None,
+                "maximum_amount": Decimal("1600000.00"),
+                "allocation_rule": "cascade",
+            },
+        )
+        # R2162-6: the DGALN and the DDTM d'Ille-et-Vilaine are named buyers; the Finistère
+        # is not, so its pilot files requests but cannot issue orders.
+        flash.authorised_services.set([dgaln, Service.objects.get(code="DDTM-35")])
+        flash_lot, _ = Lot.objects.update_or_create(
+            agreement=flash, number=1, defaults={"title": "Ateliers Flash — national"}
+        )
+        for name, kind, ctype, lead, members, lump_sum in FLASH_HOLDERS:
+            holder = self.holder(name, kind, ctype, lead, members)
+            rank = FLASH_HOLDERS.index((name, kind, ctype, lead, members, lump_sum)) + 1
+            holding, _ = LotHolding.objects.update_or_create(
+                lot=flash_lot, holder=holder, defaults={"rank": rank}
+            )
+            for code, label, unit, price in [
+                (
+                    "F01",
+                    "Atelier Flash : visite, atelier collectif, restitution et synthèse",
+                    "forfait",
+                    lump_sum,
+                ),
+                ("F02", "Journée supplémentaire sur site", "jour", Decimal("1450.00") + rank * 25),
+                (
+                    "F03",
+                    "Frais de déplacement et d'hébergement de l'équipe",
+                    "forfait",
+                    Decimal("650.00"),
+                ),
+            ]:
+                PriceLine.objects.update_or_create(
+                    holding=holding,
+                    code=code,
+                    defaults={"label": label, "unit": unit, "unit_price": price},
+                )
+
+        local, _ = FrameworkAgreement.objects.update_or_create(
+            reference="2024-DGALN-AT-LOCAL",
+            defaults={
+                "title": "Ateliers des territoires « Local » — démarches de 8 à 15 mois",
+                "number_prefix": "LOCAL",
+                "mechanism": "subsequent_contracts",
+                "procedure": "open",
+                "notification_date": datetime.date(2024, 2, 12),
+                "start_date": datetime.date(2024, 3, 1),
+                "duration_months": 48,
+                "minimum_amount": Decimal("200000.00"),
+                "maximum_amount": Decimal("4000000.00"),
+                "allocation_rule": "",
+            },
+        )
+        local.authorised_services.set([dgaln])
+        local_lot, _ = Lot.objects.update_or_create(
+            agreement=local, number=1, defaults={"title": "Ateliers Local — lot national unique"}
+        )
+        for rank, (name, kind, ctype, lead, members, total) in enumerate(LOCAL_HOLDERS, 1):
+            holder = self.holder(name, kind, ctype, lead, members)
+            holding, _ = LotHolding.objects.update_or_create(
+                lot=local_lot, holder=holder, defaults={"rank": rank}
+            )
+            phases = [
+                ("L01", "Phase 1 — diagnostic partagé (séminaire 1)", Decimal("0.30")),
+                ("L02", "Phase 2 — stratégie (séminaire 2)", Decimal("0.35")),
+                ("L03", "Phase 3 — feuille de route et plan guide (séminaire 3)", Decimal("0.35")),
+            ]
+            for code, label, share in phases:
+                PriceLine.objects.update_or_create(
+                    holding=holding,
+                    code=code,
+                    defaults={"label": label, "unit": "forfait", "unit_price": total * share},
+                )
+        return flash, local
+
+    # --- requests and orders --------------------------------------------------------------------
+
+    def new_request(self, pilot, index, title, place, kind, fmt="flash"):
+        professions = list(Profession.objects.order_by("name")[index % 4 : index % 4 + 3])
+        request = TeamRequest(
+            service=pilot.service,
+            department=pilot.service.department,
+            format=fmt,
+            title=title,
+            problem_statement=(
+                f"{place} souhaite repenser l'articulation entre son centre, ses franges et ses "
+                "paysages, face au vieillissement du bâti et aux effets du changement climatique."
+            ),
+            themes=["town_centre", "landscape"] if index % 2 else ["ecological_transition"],
+            desired_start=datetime.date(2027, 1, 1) + datetime.timedelta(days=30 * (index % 6)),
+            desired_end=datetime.date(2027, 4, 30) + datetime.timedelta(days=30 * (index % 6)),
+            local_partners="CAUE, Parc naturel régional, agence d'urbanisme",
+            created_by=pilot,
+        )
+        request._history_user = pilot
+        request.save()
+        request.required_professions.set(professions)
+        Collectivity.objects.create(
+            request=request, name=place, kind=kind, siren=fictitious_siren(index + 100 * pilot.pk)
+        )
+        return request
+
+    def requests_and_orders(self, users, flash):
+        buyer, finance = users["acheteur"], users["finance"]
+        today = datetime.date.today()
+        for pilot_name in ("pilote35", "pilote29"):
+            pilot = users[pilot_name]
+            places = iter(enumerate(TERRITORIES[pilot.service.department.code]))
+
+            def make(state_path, fmt="flash", pilot=pilot, places=places):
+                index, (place, kind) = next(places)
+                request = self.new_request(
+                    pilot, index, f"Atelier {place} : centre et franges", place, kind, fmt
+                )
+                for action, comment in state_path:
+                    actor = pilot if action in ("submit", "withdraw") else buyer
+                    services.request_transition(
+                        team_request=request, action_name=action, by=actor, comment=comment
+                    )
+                return request
+
+            make([])
+            make([("submit", "")])
+            make([("submit", ""), ("return_for_changes", "Joindre la lettre de soutien du maire.")])
+            make([("submit", ""), ("reject", "Territoire déjà accompagné en 2024.")])
+            make([("submit", ""), ("withdraw", "Élections municipales : projet reporté.")])
+            make([("submit", ""), ("accept", "")], fmt="local")
+            for state in ORDER_STATES:
+                request = make([("submit", ""), ("accept", "Dossier complet.")])
+                order = services.order_create(team_request=request, by=buyer)
+                self.drive(order, state, buyer, pilot, finance, today)
+
+    def drive(self, order, target, buyer, pilot, finance, today):
+        order = services.order_update_draft(
+            order=order,
+            by=buyer,
+            quantities={
+                pl.pk: Decimal("1") if pl.code in ("F01", "F03") else Decimal("0")
+                for pl in order.lot.holdings.get(holder=order.holder).price_lines.all()
+            },
+            fields={
+                "session_start": today + datetime.timedelta(days=40),
+                "session_end": today + datetime.timedelta(days=42),
+                "session_place": f"Mairie de {order.request.collectivities.first().name}",
+                "delivery_deadline": today + datetime.timedelta(days=90),
+                "budget_centre": "0135-CDGA-C001",
+                "budget_domain": "0135-07",
+                "budget_activity": "013507AT0001",
+                "ej_number": f"21{order.pk:08d}",
+            },
+        )
+        if target == OrderState.DRAFT:
+            return
+        if target == OrderState.CANCELLED:
+            services.order_issue(order=order, by=buyer)
+            services.order_transition(
+                order=order,
+                action_name="cancel",
+                by=buyer,
+                comment="La collectivité a retiré sa demande.",
+            )
+            return
+        steps = [
+            ("issue", buyer, {}),
+            ("notify", buyer, {}),
+            ("holder_accept", buyer, {"on": today}),
+            ("start", pilot, {}),
+            (
+                "deliver",
+                pilot,
+                {
+                    "deliverable": SimpleUploadedFile(
+                        "synthese.pdf", tiny_pdf("Synthèse de l'atelier"), "application/pdf"
+                    ),
+                    "on": today,
+                },
+            ),
+            ("certify", pilot, {"on": today}),
+            (
+                "invoice",
+                finance,
+                {
+                    "number": f"FAC-{order.pk:05d}",
+                    "amount": order.total_incl_tax,
+                    "received_on": today - datetime.timedelta(days=45),
+                },
+            ),
+            ("pay", finance, {"on": today - datetime.timedelta(days=5)}),
+            ("close", buyer, {}),
+        ]
+        if target == OrderState.DECLINED:
+            steps = steps[:2] + [("decline", buyer, {"on": today})]
+        for action, actor, data in steps:
+            comment = (
+                "Indisponibilité de l'équipe aux dates demandées." if action == "decline" else ""
+            )
+            order = PurchaseOrder.objects.get(pk=order.pk)
+            if action == "issue":
+                services.order_issue(order=order, by=actor)
+            else:
+                services.order_transition(
+                    order=order, action_name=action, by=actor, comment=comment, **data
+                )
+            if PurchaseOrder.objects.get(pk=order.pk).state == target:
+                return

@@ -1,0 +1,595 @@
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.fr import siren as stdnum_siren
+
+from framework_agreements.models import FrameworkAgreement, Holder, Lot, PriceLine
+from procurement import roles
+from procurement.models import Department, Service, User
+from procurement.money import to_cents
+from teams.models import Profession
+
+from .enums import (
+    CANCELLABLE_ORDER_STATES,
+    OPEN_REQUEST_STATES,
+    AtelierFormat,
+    CollectivityKind,
+    OrderState,
+    RequestState,
+    Theme,
+)
+
+# R2192-10 CCP: the State pays within 30 days of receiving the invoice.
+PAYMENT_DELAY_DAYS = 30
+# R2192-32 CCP: €40 flat fee for recovery costs on any late payment.
+LATE_PAYMENT_FLAT_FEE = Decimal("40.00")
+# R2192-31 CCP: ECB main refinancing rate + 8 points.
+LATE_PAYMENT_MARGIN = Decimal("8.00")
+
+
+def validate_siren(value):
+    try:
+        stdnum_siren.validate(value)
+    except StdnumValidationError as exc:
+        raise ValidationError(
+            "Le numéro SIREN « %(value)s » n'est pas valide (9 chiffres, clé de contrôle).",
+            params={"value": value},
+        ) from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Team request (demande d'atelier)
+# ---------------------------------------------------------------------------------------------
+
+
+class TeamRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Rows this user may read: everything for buyer/finance/admin, own service for a pilot."""
+        if roles.reads_everything(user):
+            return self
+        if roles.is_authenticated(user) and user.service_id:
+            return self.filter(service_id=user.service_id)
+        return self.none()
+
+
+class TeamRequest(FSMModelMixin, models.Model):
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="team_requests", verbose_name="service"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name="département"
+    )
+    format = models.CharField("format", max_length=5, choices=AtelierFormat.choices)
+    title = models.CharField("intitulé", max_length=200)
+    problem_statement = models.TextField("problématique (note d'opportunité)")
+    themes = models.JSONField("thématiques", default=list, blank=True)
+    required_professions = models.ManyToManyField(
+        Profession, blank=True, verbose_name="compétences attendues", related_name="+"
+    )
+    desired_start = models.DateField("période souhaitée : début", null=True, blank=True)
+    desired_end = models.DateField("période souhaitée : fin", null=True, blank=True)
+    local_partners = models.TextField("partenaires locaux", blank=True)
+    state = FSMField(
+        "état", default=RequestState.DRAFT, choices=RequestState.choices, protected=True
+    )
+    buyer_comment = models.TextField("commentaire de l'acheteur", blank=True)
+    decision_reason = models.TextField("motif de la décision", blank=True)
+    submitted_at = models.DateTimeField("déposée le", null=True, blank=True)
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = TeamRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "demande d'atelier"
+        verbose_name_plural = "demandes d'atelier"
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.desired_start and self.desired_end and self.desired_end < self.desired_start:
+            raise ValidationError({"desired_end": "La fin de période précède son début."})
+        unknown = set(self.themes or []) - set(Theme.values)
+        if unknown:
+            raise ValidationError({"themes": "Thématique inconnue."})
+
+    def get_themes_display(self):
+        labels = dict(Theme.choices)
+        return [labels[t] for t in self.themes if t in labels]
+
+    # --- who may do what -------------------------------------------------------------------
+
+    def abilities(self, user):
+        owner = roles.is_pilot_of(user, self.service_id)
+        buyer = roles.is_buyer(user)
+        visible = owner or roles.reads_everything(user)
+        return {
+            "view": visible,
+            "edit": owner and self.state in (RequestState.DRAFT, RequestState.RETURNED),
+            "submit": owner,
+            "withdraw": owner,
+            "return_for_changes": buyer,
+            "accept": buyer,
+            "reject": buyer,
+            # Creating a purchase order is further checked against the agreement (R2162-6).
+            "create_order": (buyer or owner)
+            and self.state == RequestState.ACCEPTED
+            and self.format == AtelierFormat.FLASH,
+        }
+
+    def _may(self, user, action):
+        return self.abilities(user).get(action, False)
+
+    # --- transitions (fields only; services lock, save and log) -----------------------------
+
+    @transition(
+        field=state,
+        source=[RequestState.DRAFT, RequestState.RETURNED],
+        target=RequestState.SUBMITTED,
+        permission=lambda instance, user: instance._may(user, "submit"),
+    )
+    def submit(self):
+        self.submitted_at = datetime.datetime.now(tz=datetime.UTC)
+
+    @transition(
+        field=state,
+        source=RequestState.SUBMITTED,
+        target=RequestState.RETURNED,
+        permission=lambda instance, user: instance._may(user, "return_for_changes"),
+    )
+    def return_for_changes(self, comment=""):
+        self.buyer_comment = comment
+
+    @transition(
+        field=state,
+        source=RequestState.SUBMITTED,
+        target=RequestState.ACCEPTED,
+        permission=lambda instance, user: instance._may(user, "accept"),
+    )
+    def accept(self, comment=""):
+        self.decision_reason = comment
+        self.decided_at = datetime.datetime.now(tz=datetime.UTC)
+
+    @transition(
+        field=state,
+        source=RequestState.SUBMITTED,
+        target=RequestState.REJECTED,
+        permission=lambda instance, user: instance._may(user, "reject"),
+    )
+    def reject(self, comment=""):
+        self.decision_reason = comment
+        self.decided_at = datetime.datetime.now(tz=datetime.UTC)
+
+    @transition(
+        field=state,
+        source=OPEN_REQUEST_STATES,
+        target=RequestState.WITHDRAWN,
+        permission=lambda instance, user: instance._may(user, "withdraw"),
+    )
+    def withdraw(self, comment=""):
+        self.decision_reason = comment
+
+
+class Collectivity(models.Model):
+    request = models.ForeignKey(
+        TeamRequest, on_delete=models.CASCADE, related_name="collectivities"
+    )
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=12, choices=CollectivityKind.choices)
+    siren = models.CharField("SIREN", max_length=9, validators=[validate_siren])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "collectivité"
+
+    def __str__(self):
+        return self.name
+
+
+def attachment_path(instance, filename):
+    # The client's file name is never used on disk: it is kept only as a label.
+    return f"attachments/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class RequestAttachment(models.Model):
+    request = models.ForeignKey(TeamRequest, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField("nom du fichier", max_length=200)
+    size = models.PositiveIntegerField("taille (octets)")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "pièce jointe"
+
+    def __str__(self):
+        return self.original_name
+
+
+# ---------------------------------------------------------------------------------------------
+# Purchase order (bon de commande, R2162-13/14)
+# ---------------------------------------------------------------------------------------------
+
+
+class PurchaseOrderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if roles.reads_everything(user):
+            return self
+        if roles.is_authenticated(user) and user.service_id:
+            return self.filter(request__service_id=user.service_id)
+        return self.none()
+
+
+def deliverable_path(instance, filename):
+    return f"deliverables/{datetime.date.today():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class PurchaseOrder(FSMModelMixin, models.Model):
+    agreement = models.ForeignKey(
+        FrameworkAgreement, on_delete=models.PROTECT, related_name="purchase_orders"
+    )
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="purchase_orders")
+    request = models.ForeignKey(
+        TeamRequest, on_delete=models.PROTECT, related_name="purchase_orders"
+    )
+    holder = models.ForeignKey(
+        Holder, on_delete=models.PROTECT, related_name="purchase_orders", verbose_name="titulaire"
+    )
+    # Why this holder: the rule and the earlier declines, as shown on the page and kept.
+    allocation_reason = models.TextField("motif de désignation du titulaire")
+    state = FSMField("état", default=OrderState.DRAFT, choices=OrderState.choices, protected=True)
+
+    # Numbering: gapless per agreement and year, taken at issue (see services.order_issue).
+    year = models.PositiveSmallIntegerField("exercice", null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    number = models.CharField("numéro", max_length=30, blank=True)
+    issued_at = models.DateTimeField("émis le", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issuing_service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    # Amounts: sum of the lines, each rounded to the cent (procurement.money).
+    total_excl_tax = models.DecimalField("montant HT", max_digits=14, decimal_places=2, default=0)
+    total_vat = models.DecimalField("TVA", max_digits=14, decimal_places=2, default=0)
+    total_incl_tax = models.DecimalField("montant TTC", max_digits=14, decimal_places=2, default=0)
+
+    # Budget imputation and Chorus legal commitment.
+    budget_programme = models.CharField("programme", max_length=10, default="135")
+    budget_centre = models.CharField("centre financier", max_length=30, blank=True)
+    budget_domain = models.CharField("domaine fonctionnel", max_length=30, blank=True)
+    budget_activity = models.CharField("activité", max_length=30, blank=True)
+    ej_number = models.CharField("n° d'engagement juridique (EJ)", max_length=20, blank=True)
+
+    # Execution.
+    session_start = models.DateField("début de la session sur site", null=True, blank=True)
+    session_end = models.DateField("fin de la session sur site", null=True, blank=True)
+    session_place = models.CharField("lieu de la session", max_length=200, blank=True)
+    delivery_deadline = models.DateField("date limite de livraison", null=True, blank=True)
+    notified_at = models.DateTimeField("notifié le", null=True, blank=True)
+    holder_accepted_at = models.DateField("accepté par le titulaire le", null=True, blank=True)
+    deliverable = models.FileField("livrable de synthèse", upload_to=deliverable_path, blank=True)
+    delivered_at = models.DateField("livré le", null=True, blank=True)
+    service_done_at = models.DateField("service fait le", null=True, blank=True)
+    service_done_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    # Invoice and payment.
+    invoice_number = models.CharField("n° de facture", max_length=40, blank=True)
+    invoice_amount = models.DecimalField(
+        "montant facturé TTC", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    invoice_received_at = models.DateField("facture reçue le", null=True, blank=True)
+    paid_at = models.DateField("payée le", null=True, blank=True)
+    closed_at = models.DateTimeField("clôturée le", null=True, blank=True)
+
+    end_reason = models.TextField("motif d'annulation ou de refus", blank=True)
+
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = PurchaseOrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "bon de commande"
+        verbose_name_plural = "bons de commande"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "year", "sequence"], name="gapless_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(sequence__isnull=True) | Q(sequence__gte=1),
+                name="sequence_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or f"Projet de bon de commande n° {self.pk}"
+
+    @property
+    def source_key(self):
+        """How the ceiling ledger names this order."""
+        return f"purchase_order:{self.pk}"
+
+    @property
+    def display_number(self):
+        return self.number or "(projet, sans numéro)"
+
+    # --- payment ------------------------------------------------------------------------------
+
+    @property
+    def payment_due_date(self):
+        if not self.invoice_received_at:
+            return None
+        return self.invoice_received_at + datetime.timedelta(days=PAYMENT_DELAY_DAYS)
+
+    def days_late(self, today=None):
+        due = self.payment_due_date
+        if due is None:
+            return 0
+        end = self.paid_at or today or datetime.date.today()
+        return max((end - due).days, 0)
+
+    def late_payment_interest(self, ecb_rate, today=None):
+        """R2192-31..36: (ECB rate + 8 points) × amount × days / 365, rounded to the cent."""
+        days = self.days_late(today)
+        if not days or self.invoice_amount is None:
+            return Decimal("0.00")
+        rate = (Decimal(ecb_rate) + LATE_PAYMENT_MARGIN) / 100
+        return to_cents(self.invoice_amount * rate * days / 365)
+
+    # --- who may do what -----------------------------------------------------------------------
+
+    def abilities(self, user):
+        service_id = self.request.service_id
+        owner_pilot = roles.is_pilot_of(user, service_id)
+        buyer = roles.is_buyer(user)
+        finance = roles.is_finance(user)
+        # R2162-6 CCP: only the buyers named in the agreement may order: a buyer, or the request's
+        # own pilot, whose service the agreement lists.
+        orderer = (buyer or owner_pilot) and self.agreement.is_authorised_buyer(user.service)
+        follower = buyer or owner_pilot
+        return {
+            "view": owner_pilot or roles.reads_everything(user),
+            "edit": orderer and self.state == OrderState.DRAFT,
+            "download_pdf": (owner_pilot or roles.reads_everything(user)) and bool(self.number),
+            "issue": orderer,
+            "notify": orderer,
+            "holder_accept": orderer,
+            "decline": orderer,
+            "cancel": orderer,
+            "start": follower,
+            "deliver": follower,
+            "certify": follower,
+            "invoice": finance,
+            "pay": finance,
+            "close": finance or buyer,
+        }
+
+    def _may(self, user, action):
+        return self.abilities(user).get(action, False)
+
+    # --- transitions: fields only; services.py locks, checks, saves and logs ----------------------
+
+    @transition(
+        field=state,
+        source=OrderState.DRAFT,
+        target=OrderState.ISSUED,
+        permission=lambda instance, user: instance._may(user, "issue"),
+    )
+    def issue(self):
+        pass  # number, commitment and PDF are set by services.order_issue under lock
+
+    @transition(
+        field=state,
+        source=OrderState.ISSUED,
+        target=OrderState.NOTIFIED,
+        permission=lambda instance, user: instance._may(user, "notify"),
+    )
+    def notify(self):
+        self.notified_at = datetime.datetime.now(tz=datetime.UTC)
+
+    @transition(
+        field=state,
+        source=OrderState.NOTIFIED,
+        target=OrderState.ACCEPTED,
+        permission=lambda instance, user: instance._may(user, "holder_accept"),
+    )
+    def holder_accept(self, accepted_on):
+        self.holder_accepted_at = accepted_on
+
+    @transition(
+        field=state,
+        source=OrderState.NOTIFIED,
+        target=OrderState.DECLINED,
+        permission=lambda instance, user: instance._may(user, "decline"),
+    )
+    def decline(self, reason):
+        self.end_reason = reason
+
+    @transition(
+        field=state,
+        source=OrderState.ACCEPTED,
+        target=OrderState.IN_PROGRESS,
+        conditions=[lambda o: bool(o.session_start and o.session_end and o.session_place)],
+        permission=lambda instance, user: instance._may(user, "start"),
+    )
+    def start(self):
+        pass
+
+    @transition(
+        field=state,
+        source=OrderState.IN_PROGRESS,
+        target=OrderState.DELIVERED,
+        conditions=[lambda o: bool(o.deliverable)],
+        permission=lambda instance, user: instance._may(user, "deliver"),
+    )
+    def deliver(self, delivered_on):
+        self.delivered_at = delivered_on
+
+    @transition(
+        field=state,
+        source=OrderState.DELIVERED,
+        target=OrderState.SERVICE_DONE,
+        permission=lambda instance, user: instance._may(user, "certify"),
+    )
+    def certify(self, by, on):
+        # R2191-23 CCP: payment follows the written acceptance of the work.
+        self.service_done_at = on
+        self.service_done_by = by
+
+    @transition(
+        field=state,
+        source=OrderState.SERVICE_DONE,
+        target=OrderState.INVOICED,
+        permission=lambda instance, user: instance._may(user, "invoice"),
+    )
+    def invoice(self, number, amount, received_on):
+        self.invoice_number = number
+        self.invoice_amount = amount
+        self.invoice_received_at = received_on
+
+    @transition(
+        field=state,
+        source=OrderState.INVOICED,
+        target=OrderState.PAID,
+        permission=lambda instance, user: instance._may(user, "pay"),
+    )
+    def pay(self, paid_on):
+        self.paid_at = paid_on
+
+    @transition(
+        field=state,
+        source=OrderState.PAID,
+        target=OrderState.CLOSED,
+        permission=lambda instance, user: instance._may(user, "close"),
+    )
+    def close(self):
+        self.closed_at = datetime.datetime.now(tz=datetime.UTC)
+
+    @transition(
+        field=state,
+        source=CANCELLABLE_ORDER_STATES,
+        target=OrderState.CANCELLED,
+        permission=lambda instance, user: instance._may(user, "cancel"),
+    )
+    def cancel(self, reason):
+        self.end_reason = reason
+
+
+class OrderLine(models.Model):
+    """A price-schedule line × quantity, frozen on the order (prices never move afterwards)."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    price_line = models.ForeignKey(PriceLine, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField("code", max_length=20)
+    label = models.CharField("désignation", max_length=250)
+    unit = models.CharField("unité", max_length=40)
+    unit_price = models.DecimalField("prix unitaire HT", max_digits=12, decimal_places=2)
+    vat_rate = models.DecimalField("taux de TVA", max_digits=5, decimal_places=4)
+    quantity = models.DecimalField(
+        "quantité", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code", "pk"]
+        verbose_name = "ligne de commande"
+
+    def __str__(self):
+        return f"{self.code} × {self.quantity}"
+
+    @property
+    def amount_excl_tax(self):
+        return to_cents(self.unit_price * self.quantity)
+
+    @property
+    def amount_vat(self):
+        return to_cents(self.amount_excl_tax * self.vat_rate)
+
+    @property
+    def vat_percent(self):
+        return (self.vat_rate * 100).normalize()
+
+
+class HolderDecline(models.Model):
+    """A holder's refusal of a request, logged for the objective allocation rule."""
+
+    request = models.ForeignKey(TeamRequest, on_delete=models.CASCADE, related_name="declines")
+    holder = models.ForeignKey(Holder, on_delete=models.PROTECT, related_name="declines")
+    order = models.ForeignKey(
+        PurchaseOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="declines"
+    )
+    reason = models.TextField("motif")
+    declined_on = models.DateField("date du refus")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = "refus d'un titulaire"
+        constraints = [
+            models.UniqueConstraint(fields=["request", "holder"], name="one_decline_per_holder"),
+        ]
+
+    def __str__(self):
+        return f"{self.holder} — {self.declined_on}"
+
+
+class OrderDocument(models.Model):
+    """A generated document, stored as bytes with its SHA-256: downloads return these bytes."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, default="purchase_order")
+    filename = models.CharField(max_length=100)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "document généré"
+        constraints = [
+            models.UniqueConstraint(fields=["order", "kind"], name="one_document_per_kind"),
+        ]
+
+    def __str__(self):
+        return self.filename
+
+
+class LatePaymentRate(models.Model):
+    """ECB main refinancing rate in force on the first day of each half-year (R2192-31)."""
+
+    valid_from = models.DateField("applicable à partir du", unique=True)
+    ecb_rate = models.DecimalField("taux de la BCE (%)", max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = "taux des intérêts moratoires"
+
+    def __str__(self):
+        return f"{self.valid_from} : {self.ecb_rate} %"
+
+    @classmethod
+    def rate_on(cls, day):
+        row = cls.objects.filter(valid_from__lte=day).first()
+        return row.ecb_rate if row else Decimal("0")

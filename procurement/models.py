@@ -1,0 +1,119 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Region(models.Model):
+    """One of the 18 French regions, keyed by its INSEE code."""
+
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "région"
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    """One of the 101 departments, keyed by its INSEE code (2A/2B for Corsica, 971… overseas)."""
+
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+    # "de l'Ain", "du Finistère": the form used in service names ("DDTM du Finistère").
+    of_name = models.CharField("forme « de … »", max_length=110)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")
+    coastal = models.BooleanField("littoral", default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "département"
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class ServiceKind(models.TextChoices):
+    DGALN = "dgaln", "Administration centrale (DGALN)"
+    DREAL = "dreal", "DREAL"
+    DRIEAT = "drieat", "DRIEAT"
+    DEAL = "deal", "DEAL"
+    DDT = "ddt", "DDT"
+    DDTM = "ddtm", "DDTM"
+    UD_DRIEAT = "ud_drieat", "Unité départementale de la DRIEAT"
+
+
+class Service(models.Model):
+    """A State service: DGALN/AD1 nationally, a DREAL per region, a DDT(M) per department."""
+
+    code = models.CharField(max_length=20, unique=True)  # "DDTM-35", "DREAL-53", "DGALN-AD1"
+    kind = models.CharField("type", max_length=12, choices=ServiceKind.choices)
+    name = models.CharField("nom", max_length=200)
+    short_name = models.CharField("sigle", max_length=40)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
+    address = models.CharField("adresse", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "service de l'État"
+        verbose_name_plural = "services de l'État"
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def is_central(self):
+        return self.kind == ServiceKind.DGALN
+
+    def departments(self):
+        """Departments this service may file requests for."""
+        if self.department_id:
+            return Department.objects.filter(pk=self.department_id)
+        if self.region_id:
+            return Department.objects.filter(region_id=self.region_id)
+        return Department.objects.all()
+
+
+class Role(models.TextChoices):
+    BUYER = "buyer", "Acheteur (DGALN)"
+    PILOT = "pilot", "Pilote (DDT(M) / DREAL)"
+    FINANCE = "finance", "Finances"
+    ADMIN = "admin", "Administrateur"
+
+
+class User(AbstractUser):
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.PILOT)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = "utilisateur"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_buyer(self):
+        return self.role == Role.BUYER
+
+    @property
+    def is_pilot(self):
+        return self.role == Role.PILOT
+
+    @property
+    def is_finance(self):
+        return self.role == Role.FINANCE
+
+    @property
+    def is_app_admin(self):
+        return self.role == Role.ADMIN or self.is_superuser

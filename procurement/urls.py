@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from orders.views import dashboard
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accords-cadres/", include("framework_agreements.urls")),
+    path("", include("orders.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "procurement.errors.permission_denied"
+handler404 = "procurement.errors.page_not_found"
+handler500 = "procurement.errors.server_error"

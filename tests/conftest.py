@@ -1,0 +1,44 @@
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def buyer(db):
+    return UserFactory(buyer=True, username="buyer")
+
+
+@pytest.fixture
+def finance(db):
+    return UserFactory(finance=True, username="fin")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(admin=True, username="adm")
+
+
+@pytest.fixture
+def pilot35(db):
+    return UserFactory(username="p35")
+
+
+@pytest.fixture
+def pilot29(db):
+    return UserFactory(pilot29=True, username="p29")
+
+
+@pytest.fixture
+def all_users(buyer, finance, admin_user, pilot35, pilot29):
+    return {
+        "buyer": buyer,
+        "finance": finance,
+        "admin": admin_user,
+        "pilot35": pilot35,
+        "pilot29": pilot29,
+    }

@@ -1,0 +1,237 @@
+"""Test data. Orders reach their states through the real services, never by assignment."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from stdnum import luhn
+
+from framework_agreements.models import (
+    Company,
+    FrameworkAgreement,
+    Holder,
+    Lot,
+    LotHolding,
+    PriceLine,
+)
+from orders import services
+from orders.enums import OrderState
+from orders.models import Collectivity, PurchaseOrder, TeamRequest
+from procurement.models import Role, Service, User
+
+_siret_seq = itertools.count(1)
+
+
+def valid_siret():
+    body = f"8{next(_siret_seq):07d}"
+    siren = body + luhn.calc_check_digit(body)
+    return siren + "0001" + luhn.calc_check_digit(siren + "0001")
+
+
+def valid_siren(n=1):
+    body = f"2{n:07d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def service(code):
+    return Service.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Agent{n}")
+    role = Role.PILOT
+    service = factory.LazyFunction(lambda: service("DDTM-35"))
+    password = factory.django.Password("pw-for-tests-2026")
+
+    class Params:
+        buyer = factory.Trait(
+            role=Role.BUYER, service=factory.LazyFunction(lambda: service("DGALN-AD1"))
+        )
+        finance = factory.Trait(
+            role=Role.FINANCE, service=factory.LazyFunction(lambda: service("DGALN-AD1"))
+        )
+        admin = factory.Trait(
+            role=Role.ADMIN,
+            is_staff=True,
+            service=factory.LazyFunction(lambda: service("DGALN-AD1")),
+        )
+        pilot29 = factory.Trait(service=factory.LazyFunction(lambda: service("DDTM-29")))
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Bureau d'études {n}")
+    siret = factory.LazyFunction(valid_siret)
+    address = "1 rue de la Paix"
+    postcode = "35000"
+    city = "Rennes"
+
+
+class HolderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Holder
+
+    name = factory.Sequence(lambda n: f"Titulaire {n}")
+    kind = "company"
+    company = factory.SubFactory(CompanyFactory)
+    contact_name = "Dominique Contact"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@titulaire.example.fr")
+
+
+def make_agreement(
+    *,
+    holders=3,
+    maximum=Decimal("1000000.00"),
+    rule="cascade",
+    start=None,
+    authorised=("DGALN-AD1", "DDTM-35"),
+    prefix="FLASH",
+    lot_maximum=None,
+    lump_sums=None,
+):
+    start = start or (datetime.date.today() - datetime.timedelta(days=100))
+    agreement = FrameworkAgreement.objects.create(
+        reference=f"AC-{prefix}",
+        title="Accord-cadre de test",
+        number_prefix=prefix,
+        mechanism="purchase_orders",
+        procedure="open",
+        notification_date=start,
+        start_date=start,
+        duration_months=48,
+        maximum_amount=maximum,
+        allocation_rule=rule,
+    )
+    agreement.authorised_services.set([service(code) for code in authorised])
+    lot = Lot.objects.create(
+        agreement=agreement, number=1, title="National", maximum_amount=lot_maximum
+    )
+    for rank in range(1, holders + 1):
+        holding = LotHolding.objects.create(lot=lot, holder=HolderFactory(), rank=rank)
+        lump = (lump_sums or {}).get(rank, Decimal("18000.00") + rank * 100)
+        PriceLine.objects.create(
+            holding=holding, code="F01", label="Atelier Flash", unit="forfait", unit_price=lump
+        )
+        PriceLine.objects.create(
+            holding=holding,
+            code="F02",
+            label="Journée supplémentaire",
+            unit="jour",
+            unit_price=Decimal("1333.33"),
+        )
+    return agreement
+
+
+def make_request(pilot, *, state="draft", buyer=None, fmt="flash", title="Atelier de test"):
+    request = TeamRequest(
+        service=pilot.service,
+        department=pilot.service.department,
+        format=fmt,
+        title=title,
+        problem_statement="Un centre-bourg à revitaliser.",
+        created_by=pilot,
+    )
+    request.save()
+    Collectivity.objects.create(
+        request=request, name="Commune test", kind="commune", siren=valid_siren()
+    )
+    paths = {
+        "draft": [],
+        "submitted": ["submit"],
+        "returned": ["submit", "return_for_changes"],
+        "accepted": ["submit", "accept"],
+        "rejected": ["submit", "reject"],
+        "withdrawn": ["withdraw"],
+    }
+    for action in paths[state]:
+        actor = pilot if action in ("submit", "withdraw") else buyer
+        services.request_transition(
+            team_request=request, action_name=action, by=actor, comment="motif de test"
+        )
+    return TeamRequest.objects.get(pk=request.pk)
+
+
+def tiny_pdf():
+    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+ORDER_PATH = [
+    OrderState.ISSUED,
+    OrderState.NOTIFIED,
+    OrderState.ACCEPTED,
+    OrderState.IN_PROGRESS,
+    OrderState.DELIVERED,
+    OrderState.SERVICE_DONE,
+    OrderState.INVOICED,
+    OrderState.PAID,
+    OrderState.CLOSED,
+]
+STEP_FOR_STATE = {
+    OrderState.ISSUED: "issue",
+    OrderState.NOTIFIED: "notify",
+    OrderState.ACCEPTED: "holder_accept",
+    OrderState.IN_PROGRESS: "start",
+    OrderState.DELIVERED: "deliver",
+    OrderState.SERVICE_DONE: "certify",
+    OrderState.INVOICED: "invoice",
+    OrderState.PAID: "pay",
+    OrderState.CLOSED: "close",
+}
+
+
+def step_data(action, order):
+    today = datetime.date.today()
+    return {
+        "start": {
+            "session_start": today,
+            "session_end": today + datetime.timedelta(days=2),
+            "session_place": "Mairie",
+        },
+        "deliver": {"deliverable": SimpleUploadedFile("s.pdf", tiny_pdf(), "application/pdf")},
+        "invoice": {
+            "number": "F-1",
+            "amount": order.total_incl_tax,
+            "received_on": today - datetime.timedelta(days=10),
+        },
+        "pay": {"on": today},
+    }.get(action, {})
+
+
+def make_order(pilot, buyer, finance, *, state=OrderState.DRAFT, request=None):
+    request = request or make_request(pilot, state="accepted", buyer=buyer)
+    order = services.order_create(team_request=request, by=buyer)
+    if state == OrderState.DRAFT:
+        return order
+    if state in (OrderState.CANCELLED, OrderState.DECLINED):
+        services.order_issue(order=order, by=buyer)
+        if state == OrderState.DECLINED:
+            services.order_transition(order=order, action_name="notify", by=buyer)
+        services.order_transition(
+            order=order,
+            action_name="cancel" if state == OrderState.CANCELLED else "decline",
+            by=buyer,
+            comment="motif",
+        )
+        return PurchaseOrder.objects.get(pk=order.pk)
+    for target in ORDER_PATH:
+        action = STEP_FOR_STATE[target]
+        actor = finance if action in ("invoice", "pay") else buyer
+        order = PurchaseOrder.objects.get(pk=order.pk)
+        if action == "issue":
+            services.order_issue(order=order, by=actor)
+        else:
+            services.order_transition(
+                order=order, action_name=action, by=actor, **step_data(action, order)
+            )
+        if target == state:
+            break
+    return PurchaseOrder.objects.get(pk=order.pk)
