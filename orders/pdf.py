@@ -5,10 +5,12 @@ document renders the same on any machine. `invariant=1` keeps the bytes stable f
 the stored copy (OrderDocument) is what every later download returns anyway.
 """
 
+import datetime
 import io
 from pathlib import Path
 
 import reportlab
+from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -73,12 +75,21 @@ def _styles():
     }
 
 
+def _style(*commands):
+    """A TableStyle whose cells default to the embedded font (reportlab's default is Helvetica)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), "Vera", 8.5), *commands])
+
+
 def _esc(text):
     return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _date(value):
-    return value.strftime("%d/%m/%Y") if value else "—"
+    if not value:
+        return "—"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)  # French legal date, not UTC
+    return value.strftime("%d/%m/%Y")
 
 
 def _block_mark(s):
@@ -101,12 +112,10 @@ def _key_values(rows, s, widths=(45 * mm, 125 * mm)):
         colWidths=widths,
     )
     table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ]
+        _style(
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
         )
     )
     return table
@@ -127,6 +136,7 @@ def purchase_order_pdf(order, team_members=None):
         author="DGALN — Atelier des territoires",
         subject=f"Accord-cadre {order.agreement.reference}",
         invariant=1,
+        initialFontName="Vera",  # no stray, non-embedded Helvetica reference
     )
     request = order.request
     holder = order.holder
@@ -148,8 +158,8 @@ def purchase_order_pdf(order, team_members=None):
         ],
         colWidths=[70 * mm, 100 * mm],
     )
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [header, Spacer(1, 6 * mm)]
+    header.setStyle(_style(("VALIGN", (0, 0), (-1, -1), "TOP")))
+    story += [header, Spacer(1, 3 * mm)]
 
     story.append(Paragraph("Accord-cadre", s["h2"]))
     story.append(
@@ -297,35 +307,32 @@ def purchase_order_pdf(order, team_members=None):
             "facture déposée sur Chorus Pro (article R2192-10 du code de la commande publique), "
             "après constatation du service fait. Tout retard ouvre droit à des intérêts "
             "moratoires et à une indemnité forfaitaire de 40 € (articles R2192-31 à R2192-36).",
-            s["base"],
+            s["small"],
         )
     )
-    story.append(Spacer(1, 8 * mm))
+    story.append(Spacer(1, 2 * mm))
     signature = Table(
         [
             [
                 Paragraph(
-                    "Le titulaire<br/>(date, nom, qualité et signature)<br/><br/><br/>",
+                    "Le titulaire<br/>(date, nom, qualité et signature)",
                     s["base"],
                 ),
                 Paragraph(
                     f"Pour le ministre et par délégation,<br/>"
-                    f"{_esc(order.issued_by or '')}<br/>{_esc(service.name if service else '')}"
-                    f"<br/><br/>",
+                    f"{_esc(order.issued_by or '')}<br/>{_esc(service.name if service else '')}",
                     s["base"],
                 ),
             ]
         ],
         colWidths=[85 * mm, 85 * mm],
-        rowHeights=[32 * mm],
+        rowHeights=[22 * mm],
     )
     signature.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (0, 0), 0.4, GREY),
-                ("BOX", (1, 0), (1, 0), 0.4, GREY),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
+        _style(
+            ("BOX", (0, 0), (0, 0), 0.4, GREY),
+            ("BOX", (1, 0), (1, 0), 0.4, GREY),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
         )
     )
     story.append(KeepTogether(signature))

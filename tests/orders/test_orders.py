@@ -1,0 +1,478 @@
+import datetime
+import hashlib
+import io
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from pypdf import PdfReader
+
+from framework_agreements import ceiling
+from orders import services
+from orders.enums import OrderState
+from orders.models import HolderDecline, PurchaseOrder
+from tests.factories import (
+    ORDER_PATH,
+    STEP_FOR_STATE,
+    make_agreement,
+    make_order,
+    make_request,
+    step_data,
+)
+
+
+@pytest.fixture
+def agreement(db):
+    return make_agreement()
+
+
+# (action, source, target) for every order transition.
+ORDER_TRANSITIONS = [
+    ("issue", "draft", "issued"),
+    ("notify", "issued", "notified"),
+    ("holder_accept", "notified", "accepted"),
+    ("decline", "notified", "declined"),
+    ("start", "accepted", "in_progress"),
+    ("deliver", "in_progress", "delivered"),
+    ("certify", "delivered", "service_done"),
+    ("invoice", "service_done", "invoiced"),
+    ("pay", "invoiced", "paid"),
+    ("close", "paid", "closed"),
+    ("cancel", "draft", "cancelled"),
+    ("cancel", "issued", "cancelled"),
+    ("cancel", "notified", "cancelled"),
+]
+ALLOWED = {(a, s) for a, s, _ in ORDER_TRANSITIONS}
+FINANCE_ACTIONS = {"invoice", "pay"}
+
+
+def _run(order, action, user, comment="motif"):
+    order = PurchaseOrder.objects.get(pk=order.pk)
+    return services.order_transition(
+        order=order, action_name=action, by=user, comment=comment, **step_data(action, order)
+    )
+
+
+@pytest.mark.parametrize("action,source,target", ORDER_TRANSITIONS)
+def test_every_order_transition_from_its_source_state(
+    action, source, target, agreement, pilot35, buyer, finance
+):
+    order = make_order(pilot35, buyer, finance, state=source)
+    actor = finance if action in FINANCE_ACTIONS else buyer
+    _run(order, action, actor)
+    order.refresh_from_db()
+    assert order.state == target
+    row = order.history.filter(state=target).first()
+    assert row.history_user == actor
+    assert services.ORDER_ACTIONS[action].label in row.history_change_reason
+
+
+FORBIDDEN_PAIRS = [
+    (action, state)
+    for action in services.ORDER_ACTIONS
+    for state in OrderState.values
+    if (action, state) not in ALLOWED
+]
+
+
+@pytest.mark.parametrize("action,state", FORBIDDEN_PAIRS)
+def test_no_order_transition_from_any_other_state(
+    action, state, agreement, pilot35, buyer, finance
+):
+    order = make_order(pilot35, buyer, finance, state=state)
+    actor = finance if action in FINANCE_ACTIONS else buyer
+    with pytest.raises(services.ActionRefused):
+        _run(order, action, actor)
+    assert PurchaseOrder.objects.get(pk=order.pk).state == state
+
+
+ROLE_ALLOWED = {
+    "issue": {"buyer", "pilot35"},
+    "notify": {"buyer", "pilot35"},
+    "holder_accept": {"buyer", "pilot35"},
+    "decline": {"buyer", "pilot35"},
+    "cancel": {"buyer", "pilot35"},
+    "start": {"buyer", "pilot35"},
+    "deliver": {"buyer", "pilot35"},
+    "certify": {"buyer", "pilot35"},
+    "invoice": {"finance"},
+    "pay": {"finance"},
+    "close": {"buyer", "finance"},
+}
+SOURCE_FOR = {a: s for a, s, _ in ORDER_TRANSITIONS}
+
+
+@pytest.mark.parametrize("role", ["buyer", "finance", "admin", "pilot35", "pilot29"])
+@pytest.mark.parametrize("action", list(services.ORDER_ACTIONS))
+def test_each_role_may_or_may_not_perform_each_order_transition(action, role, agreement, all_users):
+    u = all_users
+    order = make_order(u["pilot35"], u["buyer"], u["finance"], state=SOURCE_FOR[action])
+    user = u[role]
+    if role in ROLE_ALLOWED[action]:
+        if action == "issue":
+            services.order_issue(order=order, by=user)
+        else:
+            _run(order, action, user)
+        assert PurchaseOrder.objects.get(pk=order.pk).state != SOURCE_FOR[action]
+    else:
+        with pytest.raises(services.ActionRefused):
+            _run(order, action, user)
+        assert PurchaseOrder.objects.get(pk=order.pk).state == SOURCE_FOR[action]
+
+
+def test_a_pilot_whose_service_is_not_an_authorised_buyer_cannot_issue(db, buyer, finance):
+    from tests.factories import UserFactory
+
+    make_agreement(authorised=("DGALN-AD1",))
+    pilot = UserFactory()
+    order = make_order(pilot, buyer, finance)
+    with pytest.raises(services.ActionRefused, match="R2162-6"):
+        services.order_issue(order=order, by=pilot)
+    assert PurchaseOrder.objects.get(pk=order.pk).state == "draft"
+
+
+def test_a_pilot_of_an_authorised_service_issues_their_own_order(
+    agreement, pilot35, buyer, finance
+):
+    order = make_order(pilot35, buyer, finance)
+    services.order_issue(order=order, by=pilot35)
+    order.refresh_from_db()
+    assert order.issuing_service == pilot35.service and order.number
+
+
+# --- numbering, ceiling, in force ---------------------------------------------------------------
+
+
+def test_numbers_are_gapless_per_agreement_and_year_and_kept_on_cancel(
+    agreement, pilot35, buyer, finance
+):
+    year = datetime.date.today().year
+    first = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    cancelled = make_order(pilot35, buyer, finance, state=OrderState.CANCELLED)
+    third = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    assert [first.number, cancelled.number, third.number] == [
+        f"FLASH-{year}-0001",
+        f"FLASH-{year}-0002",
+        f"FLASH-{year}-0003",
+    ]
+    draft = make_order(pilot35, buyer, finance)
+    assert draft.number == ""
+
+
+def test_issuing_over_the_ceiling_is_refused_with_the_remaining_amount(db, pilot35, buyer, finance):
+    make_agreement(maximum=Decimal("30000.00"))
+    make_order(pilot35, buyer, finance, state=OrderState.ISSUED)  # 18 100,00 €
+    order = make_order(pilot35, buyer, finance)
+    with pytest.raises(services.ActionRefused) as excinfo:
+        services.order_issue(order=order, by=buyer)
+    assert "11\u00a0900,00\u00a0€" in str(excinfo.value)
+    order.refresh_from_db()
+    assert order.state == "draft" and order.number == ""
+    assert ceiling.agreement_figures(order.agreement).committed == Decimal("18100.00")
+
+
+def test_cancelling_releases_the_ceiling_and_keeps_the_number(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
+    assert ceiling.agreement_figures(agreement).committed == order.total_excl_tax
+    services.order_transition(order=order, action_name="cancel", by=buyer, comment="Retrait")
+    order.refresh_from_db()
+    assert order.state == "cancelled" and order.number and order.end_reason == "Retrait"
+    assert ceiling.agreement_figures(agreement).committed == Decimal("0.00")
+
+
+def test_issuing_is_refused_when_the_agreement_is_not_in_force(db, pilot35, buyer, finance):
+    agreement = make_agreement(start=datetime.date.today() - datetime.timedelta(days=30))
+    order = make_order(pilot35, buyer, finance)
+    later = agreement.end_date + datetime.timedelta(days=1)
+    with pytest.raises(services.ActionRefused, match="pas en vigueur"):
+        services.order_issue(order=order, by=buyer, today=later)
+    assert PurchaseOrder.objects.get(pk=order.pk).state == "draft"
+
+
+def test_amounts_are_decimal_and_rounded_per_line_half_up(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance)
+    lines = {pl.code: pl for pl in order.lot.holdings.get(holder=order.holder).price_lines.all()}
+    order = services.order_update_draft(
+        order=order,
+        by=buyer,
+        quantities={lines["F01"].pk: Decimal("1"), lines["F02"].pk: Decimal("1.5")},
+        fields={},
+    )
+    # 1 333,33 × 1,5 = 1 999,995 → 2 000,00 ; VAT 20 % of 2 000,00 = 400,00
+    f02 = order.lines.get(code="F02")
+    assert f02.amount_excl_tax == Decimal("2000.00") and f02.amount_vat == Decimal("400.00")
+    assert order.total_excl_tax == Decimal("20100.00")
+    assert order.total_vat == Decimal("4020.00")
+    assert order.total_incl_tax == Decimal("24120.00")
+    assert isinstance(order.total_incl_tax, Decimal)
+
+
+def test_a_draft_without_lines_cannot_be_saved(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance)
+    with pytest.raises(services.ActionRefused, match="au moins une ligne"):
+        services.order_update_draft(order=order, by=buyer, quantities={}, fields={})
+
+
+# --- stale and repeated POSTs --------------------------------------------------------------------
+
+
+def test_a_repeated_post_gets_a_message_and_no_double_transition(
+    client, agreement, pilot35, buyer, finance, django_capture_on_commit_callbacks
+):
+    order = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    client.force_login(buyer)
+    url = reverse("orders:order_transition", args=[order.pk, "notify"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"expected_state": "issued"})
+        response = client.post(url, {"expected_state": "issued"}, follow=True)
+    assert response.status_code == 200
+    assert "état a changé" in response.content.decode()
+    assert order.history.filter(state="notified").count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_post_without_the_expected_state_is_refused_cleanly(
+    client, agreement, pilot35, buyer, finance
+):
+    order = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    client.force_login(buyer)
+    url = reverse("orders:order_transition", args=[order.pk, "notify"])
+    response = client.post(url, {}, follow=True)
+    assert response.status_code == 200
+    assert "Formulaire incomplet" in response.content.decode()
+    assert PurchaseOrder.objects.get(pk=order.pk).state == "issued"
+
+
+def test_an_unknown_action_is_forbidden(client, agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance)
+    client.force_login(buyer)
+    url = reverse("orders:order_transition", args=[order.pk, "delete"])
+    assert client.post(url, {"expected_state": "draft"}).status_code == 403
+
+
+def test_transitions_require_post(client, agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance)
+    client.force_login(buyer)
+    assert (
+        client.get(reverse("orders:order_transition", args=[order.pk, "issue"])).status_code == 405
+    )
+
+
+def test_transitions_require_csrf(agreement, pilot35, buyer, finance):
+    from django.test import Client
+
+    order = make_order(pilot35, buyer, finance)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(buyer)
+    response = client.post(
+        reverse("orders:order_transition", args=[order.pk, "issue"]), {"expected_state": "draft"}
+    )
+    assert response.status_code == 403
+    assert PurchaseOrder.objects.get(pk=order.pk).state == "draft"
+
+
+def test_the_page_offers_only_the_transitions_the_user_may_perform(
+    client, agreement, pilot35, buyer, finance
+):
+    order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
+    client.force_login(buyer)
+    page = client.get(reverse("orders:order_detail", args=[order.pk])).content.decode()
+    assert "/action/invoice/" not in page and "/action/cancel/" not in page
+    client.force_login(finance)
+    page = client.get(reverse("orders:order_detail", args=[order.pk])).content.decode()
+    assert "/action/invoice/" in page
+    assert "/action/" + "certify/" not in page
+
+
+# --- allocation and declines ---------------------------------------------------------------------
+
+
+def test_cascade_designates_the_best_ranked_holder_and_says_why(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance)
+    first = agreement.lots.get().holdings.get(rank=1).holder
+    assert order.holder == first
+    assert "Cascade" in order.allocation_reason and "rang 1" in order.allocation_reason
+
+
+def test_a_decline_logs_it_releases_and_prepares_a_new_draft_for_the_next_holder(
+    agreement, pilot35, buyer, finance
+):
+    order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
+    services.order_transition(
+        order=order, action_name="decline", by=buyer, comment="Équipe indisponible"
+    )
+    order.refresh_from_db()
+    assert order.state == "declined" and order.number
+    assert HolderDecline.objects.get(request=order.request).holder == order.holder
+    assert ceiling.agreement_figures(agreement).committed == Decimal("0.00")
+    new = order.request.purchase_orders.exclude(pk=order.pk).get()
+    second = agreement.lots.get().holdings.get(rank=2)
+    assert new.state == "draft" and new.holder == second.holder
+    assert "Équipe indisponible" in new.allocation_reason
+    # Re-priced from the second holder's own schedule.
+    assert new.lines.get().unit_price == second.price_lines.get(code="F01").unit_price
+    assert new.total_excl_tax != order.total_excl_tax
+
+
+def test_when_every_holder_declined_the_page_says_no_holder_is_left(
+    client, db, pilot35, buyer, finance
+):
+    make_agreement(holders=1)
+    order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
+    services.order_transition(order=order, action_name="decline", by=buyer, comment="Non")
+    assert order.request.purchase_orders.count() == 1
+    client.force_login(buyer)
+    page = client.get(reverse("orders:request_detail", args=[order.request.pk])).content.decode()
+    assert "Aucun titulaire disponible" in page
+
+
+def test_rotation_gives_the_next_order_to_the_next_holder(db, pilot35, buyer, finance):
+    agreement = make_agreement(rule="rotation")
+    holders = [h.holder for h in agreement.lots.get().holdings.order_by("rank")]
+    got = []
+    for _ in range(4):
+        order = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+        got.append(order.holder)
+    assert got == [holders[0], holders[1], holders[2], holders[0]]
+    assert "Tour de rôle" in order.allocation_reason
+
+
+def test_rotation_skips_a_holder_that_declined_this_request(db, pilot35, buyer, finance):
+    agreement = make_agreement(rule="rotation")
+    holders = [h.holder for h in agreement.lots.get().holdings.order_by("rank")]
+    order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
+    services.order_transition(order=order, action_name="decline", by=buyer, comment="Non")
+    new = order.request.purchase_orders.get(state="draft")
+    assert order.holder == holders[0] and new.holder == holders[1]
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+
+def test_the_pdf_is_stored_at_issue_and_downloads_return_the_same_bytes(
+    client, agreement, pilot35, buyer, finance
+):
+    order = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    document = order.documents.get()
+    assert document.sha256 == hashlib.sha256(bytes(document.content)).hexdigest()
+    client.force_login(pilot35)
+    url = reverse("orders:order_pdf", args=[order.pk])
+    first, second = client.get(url), client.get(url)
+    assert first.content == second.content == bytes(document.content)
+    assert first["Content-Type"] == "application/pdf"
+
+
+def test_the_pdf_states_number_siret_amounts_and_imputation(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance)
+    order = services.order_update_draft(
+        order=order,
+        by=buyer,
+        quantities={order.lines.get().price_line_id: Decimal("1")},
+        fields={
+            "ej_number": "2100012345",
+            "budget_centre": "0135-CDGA-C001",
+            "session_place": "Mairie de Redon",
+        },
+    )
+    order = services.order_issue(order=order, by=buyer)
+    reader = PdfReader(io.BytesIO(bytes(order.documents.get().content)))
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
+    for expected in (
+        order.number,
+        order.holder.company.siret,
+        "18 100,00 €",
+        "3 620,00 €",
+        "21 720,00 €",
+        "2100012345",
+        "0135-CDGA-C001",
+        "Mairie de Redon",
+        agreement.reference,
+        "RÉPUBLIQUE",
+        "R2162-13",
+    ):
+        assert expected in text, expected
+    fonts = [ref.get_object() for ref in reader.pages[0]["/Resources"]["/Font"].values()]
+    assert fonts
+    for font in fonts:  # every font is a TrueType file embedded in the document
+        assert "Vera" in str(font["/BaseFont"])
+        assert "/FontFile2" in font["/FontDescriptor"].get_object()
+
+
+def test_notification_emails_the_pdf_to_the_holder(
+    agreement, pilot35, buyer, finance, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
+    message = mail.outbox[-1]
+    assert message.to == [order.holder.contact_email]
+    assert order.number in message.subject
+    name, content, mimetype = message.attachments[0]
+    assert mimetype == "application/pdf" and content == bytes(order.documents.get().content)
+    assert order.notified_at is not None
+
+
+# --- payment -------------------------------------------------------------------------------------
+
+
+def test_due_date_days_late_and_late_payment_interest(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
+    received = datetime.date(2026, 3, 2)
+    services.order_transition(
+        order=order,
+        action_name="invoice",
+        by=finance,
+        number="FA-9",
+        amount=Decimal("21720.00"),
+        received_on=received,
+    )
+    order = services.order_transition(
+        order=PurchaseOrder.objects.get(pk=order.pk),
+        action_name="pay",
+        by=finance,
+        on=datetime.date(2026, 4, 11),
+    )
+    assert order.payment_due_date == datetime.date(2026, 4, 1)
+    assert order.days_late() == 10
+    # 21 720,00 × (2,15 % + 8 %) × 10 / 365 = 60,3994… → 60,40 (half-up to the cent)
+    assert order.late_payment_interest(Decimal("2.15")) == Decimal("60.40")
+
+
+def test_payment_on_time_owes_no_interest(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance, state=OrderState.PAID)
+    assert order.days_late() == 0
+    assert order.late_payment_interest(Decimal("2.15")) == Decimal("0.00")
+
+
+def test_an_invoice_without_number_is_refused_by_the_form(
+    client, agreement, pilot35, buyer, finance
+):
+    order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
+    client.force_login(finance)
+    response = client.post(
+        reverse("orders:order_transition", args=[order.pk, "invoice"]),
+        {"expected_state": "service_done", "amount": "abc"},
+        follow=True,
+    )
+    assert "Formulaire incomplet" in response.content.decode()
+    assert PurchaseOrder.objects.get(pk=order.pk).state == "service_done"
+
+
+def test_the_full_path_through_the_views(client, agreement, pilot35, buyer, finance):
+    request = make_request(pilot35, state="accepted", buyer=buyer)
+    client.force_login(buyer)
+    client.post(reverse("orders:order_create", args=[request.pk]))
+    order = request.purchase_orders.get()
+    for target in ORDER_PATH:
+        action = STEP_FOR_STATE[target]
+        user = finance if action in ("invoice", "pay") else buyer
+        client.force_login(user)
+        data = {"expected_state": PurchaseOrder.objects.get(pk=order.pk).state, "comment": "ok"}
+        for key, value in step_data(action, order).items():
+            data[key] = value
+        if action == "invoice":
+            data["amount"] = str(PurchaseOrder.objects.get(pk=order.pk).total_incl_tax)
+        client.post(reverse("orders:order_transition", args=[order.pk, action]), data)
+        assert PurchaseOrder.objects.get(pk=order.pk).state == target, action
+    page = client.get(reverse("orders:order_detail", args=[order.pk])).content.decode()
+    assert "Clôturé" in page and "Historique" in page
