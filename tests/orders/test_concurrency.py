@@ -1,0 +1,116 @@
+"""Concurrent issuing against real PostgreSQL: the ceiling holds and numbers stay gapless.
+
+SQLite serialises every writer, so it cannot show a race: these tests need DATABASE_URL to point
+at PostgreSQL, which `.ci/run` does.
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from framework_agreements import ceiling
+from orders import services
+from orders.models import PurchaseOrder
+from tests.factories import UserFactory, make_agreement, make_order
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL (set DATABASE_URL); SQLite cannot show concurrency",
+    ),
+    # serialized_rollback restores the reference data (departments, services) after each flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+THREADS = 16
+
+
+def _issue_all(orders, buyer):
+    barrier = threading.Barrier(len(orders))
+    outcomes = []
+    lock = threading.Lock()
+
+    def worker(order):
+        try:
+            barrier.wait()
+            services.order_issue(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
+            result = "issued"
+        except services.ActionRefused as exc:
+            result = str(exc)
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=worker, args=(o,)) for o in orders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.parametrize("run", range(5))
+def test_sixteen_concurrent_issues_never_exceed_the_maximum(run):
+    buyer = UserFactory(buyer=True)
+    pilot = UserFactory()
+    finance = UserFactory(finance=True)
+    # Each order is 18 100,00 € HT; the maximum admits exactly 10 of the 16.
+    agreement = make_agreement(maximum=Decimal("181000.00"), holders=1, prefix=f"C{run}")
+    orders = [make_order(pilot, buyer, finance) for _ in range(THREADS)]
+    assert {o.total_excl_tax for o in orders} == {Decimal("18100.00")}
+
+    outcomes = _issue_all(orders, buyer)
+
+    issued = PurchaseOrder.objects.filter(agreement=agreement, state="issued")
+    committed = ceiling.agreement_figures(agreement).committed
+    assert len(outcomes) == THREADS
+    assert outcomes.count("issued") == issued.count() == 10
+    assert all("montant maximum" in o for o in outcomes if o != "issued")
+    assert committed == Decimal("181000.00") <= agreement.maximum_amount
+    assert sorted(issued.values_list("sequence", flat=True)) == list(range(1, 11))
+    assert PurchaseOrder.objects.filter(agreement=agreement, state="draft").count() == 6
+
+
+def test_concurrent_issue_and_cancel_keep_the_ledger_consistent():
+    buyer = UserFactory(buyer=True)
+    pilot = UserFactory()
+    finance = UserFactory(finance=True)
+    agreement = make_agreement(maximum=Decimal("54300.00"), holders=1, prefix="CX")
+    issued = [make_order(pilot, buyer, finance) for _ in range(3)]
+    for order in issued:
+        services.order_issue(order=order, by=buyer)
+    drafts = [make_order(pilot, buyer, finance) for _ in range(3)]
+    barrier = threading.Barrier(6)
+
+    def cancel(order):
+        barrier.wait()
+        services.order_transition(order=PurchaseOrder.objects.get(pk=order.pk),
+                                  action_name="cancel", by=buyer, comment="annulé")
+        connections.close_all()
+
+    def issue(order):
+        barrier.wait()
+        try:
+            services.order_issue(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
+        except services.ActionRefused:
+            pass
+        connections.close_all()
+
+    threads = [threading.Thread(target=cancel, args=(o,)) for o in issued] + [
+        threading.Thread(target=issue, args=(o,)) for o in drafts
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    live = PurchaseOrder.objects.filter(agreement=agreement, state="issued")
+    figures = ceiling.agreement_figures(agreement)
+    assert figures.committed == sum(o.total_excl_tax for o in live)
+    assert figures.committed <= agreement.maximum_amount
+    numbers = sorted(PurchaseOrder.objects.filter(agreement=agreement)
+                     .exclude(sequence=None).values_list("sequence", flat=True))
+    assert numbers == list(range(1, len(numbers) + 1))
