@@ -55,7 +55,8 @@ class TeamRequestForm(DsfrBaseForm, forms.ModelForm):
         departments = service.departments() if service else Department.objects.none()
         self.fields["department"].queryset = departments
         if not self.instance.pk and service and service.department_id:
-            self.fields["department"].initial = service.department_id
+            if not self.initial.get("department"):
+                self.initial["department"] = service.department_id
 
 
 class CollectivityForm(DsfrBaseForm, forms.ModelForm):

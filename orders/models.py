@@ -431,20 +431,19 @@ class PurchaseOrder(FSMModelMixin, models.Model):
         field=state,
         source=OrderState.ACCEPTED,
         target=OrderState.IN_PROGRESS,
-        conditions=[lambda o: bool(o.session_start and o.session_end and o.session_place)],
         permission=lambda instance, user: instance._may(user, "start"),
     )
     def start(self):
-        pass
+        pass  # the dates and place come with the action; services.order_transition checks them
 
     @transition(
         field=state,
         source=OrderState.IN_PROGRESS,
         target=OrderState.DELIVERED,
-        conditions=[lambda o: bool(o.deliverable)],
         permission=lambda instance, user: instance._may(user, "deliver"),
     )
     def deliver(self, delivered_on):
+        # The deliverable comes with the action; services.order_transition checks it.
         self.delivered_at = delivered_on
 
     @transition(

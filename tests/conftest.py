@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 
 from tests.factories import UserFactory
@@ -42,3 +44,20 @@ def all_users(buyer, finance, admin_user, pilot35, pilot29):
         "pilot35": pilot35,
         "pilot29": pilot29,
     }
+
+
+DATA_MIGRATIONS = [
+    "procurement.migrations.0002_reference_data",
+    "teams.migrations.0002_professions",
+    "orders.migrations.0003_late_payment_rates",
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests flush the database after each test: reload the reference data
+    that the data migrations provide (departments, services, professions, rates)."""
+    from django.apps import apps
+
+    for module in DATA_MIGRATIONS:
+        importlib.import_module(module).load(apps, None)

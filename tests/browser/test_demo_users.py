@@ -4,8 +4,7 @@ from django.core.management import call_command
 from framework_agreements.models import FrameworkAgreement
 from tests.browser.conftest import check_accessibility, login, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
-                                                          serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 
 USERS = ["acheteur", "pilote35", "pilote29", "finance", "admin"]
 

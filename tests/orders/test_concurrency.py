@@ -21,8 +21,7 @@ pytestmark = [
         connection.vendor != "postgresql",
         reason="needs PostgreSQL (set DATABASE_URL); SQLite cannot show concurrency",
     ),
-    # serialized_rollback restores the reference data (departments, services) after each flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 
 THREADS = 16
@@ -88,8 +87,12 @@ def test_concurrent_issue_and_cancel_keep_the_ledger_consistent():
 
     def cancel(order):
         barrier.wait()
-        services.order_transition(order=PurchaseOrder.objects.get(pk=order.pk),
-                                  action_name="cancel", by=buyer, comment="annulé")
+        services.order_transition(
+            order=PurchaseOrder.objects.get(pk=order.pk),
+            action_name="cancel",
+            by=buyer,
+            comment="annulé",
+        )
         connections.close_all()
 
     def issue(order):
@@ -111,6 +114,9 @@ def test_concurrent_issue_and_cancel_keep_the_ledger_consistent():
     figures = ceiling.agreement_figures(agreement)
     assert figures.committed == sum(o.total_excl_tax for o in live)
     assert figures.committed <= agreement.maximum_amount
-    numbers = sorted(PurchaseOrder.objects.filter(agreement=agreement)
-                     .exclude(sequence=None).values_list("sequence", flat=True))
+    numbers = sorted(
+        PurchaseOrder.objects.filter(agreement=agreement)
+        .exclude(sequence=None)
+        .values_list("sequence", flat=True)
+    )
     assert numbers == list(range(1, len(numbers) + 1))

@@ -476,3 +476,43 @@ def test_the_full_path_through_the_views(client, agreement, pilot35, buyer, fina
         assert PurchaseOrder.objects.get(pk=order.pk).state == target, action
     page = client.get(reverse("orders:order_detail", args=[order.pk])).content.decode()
     assert "Clôturé" in page and "Historique" in page
+
+
+def test_starting_requires_the_session_dates_and_place(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance, state=OrderState.ACCEPTED)
+    with pytest.raises(services.ActionRefused, match="dates et le lieu"):
+        services.order_transition(order=order, action_name="start", by=buyer)
+    with pytest.raises(services.ActionRefused, match="précède"):
+        services.order_transition(
+            order=order,
+            action_name="start",
+            by=buyer,
+            session_place="Mairie",
+            session_start=datetime.date(2027, 1, 3),
+            session_end=datetime.date(2027, 1, 2),
+        )
+    assert PurchaseOrder.objects.get(pk=order.pk).state == "accepted"
+
+
+def test_delivering_requires_the_deliverable(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance, state=OrderState.IN_PROGRESS)
+    with pytest.raises(services.ActionRefused, match="livrable"):
+        services.order_transition(order=order, action_name="deliver", by=pilot35)
+    assert PurchaseOrder.objects.get(pk=order.pk).state == "in_progress"
+
+
+def test_a_non_pdf_deliverable_is_refused_by_the_form(client, agreement, pilot35, buyer, finance):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    order = make_order(pilot35, buyer, finance, state=OrderState.IN_PROGRESS)
+    client.force_login(pilot35)
+    response = client.post(
+        reverse("orders:order_transition", args=[order.pk, "deliver"]),
+        {
+            "expected_state": "in_progress",
+            "deliverable": SimpleUploadedFile("x.pdf", b"not a pdf", "application/pdf"),
+        },
+        follow=True,
+    )
+    assert "pas un PDF valide" in response.content.decode()
+    assert PurchaseOrder.objects.get(pk=order.pk).state == "in_progress"

@@ -14,8 +14,9 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-def test_request_list_queries_do_not_grow_with_rows(client, pilot35, buyer,
-                                                    django_assert_num_queries):
+def test_request_list_queries_do_not_grow_with_rows(
+    client, pilot35, buyer, django_assert_num_queries
+):
     make_request(pilot35)
     client.force_login(pilot35)
     url = reverse("orders:request_list")
@@ -29,8 +30,9 @@ def test_request_list_queries_do_not_grow_with_rows(client, pilot35, buyer,
     assert _count(client, url) == few
 
 
-def test_order_list_queries_do_not_grow_with_rows(client, pilot35, buyer, finance,
-                                                  django_assert_num_queries):
+def test_order_list_queries_do_not_grow_with_rows(
+    client, pilot35, buyer, finance, django_assert_num_queries
+):
     make_agreement()
     make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
     client.force_login(buyer)

@@ -30,11 +30,32 @@ def test_request_abilities_per_role(role, all_users):
 
 
 EXPECTED_ORDER = {
-    "pilot35": {"view", "edit", "issue", "notify", "holder_accept", "decline", "cancel", "start",
-                "deliver", "certify"},
+    "pilot35": {
+        "view",
+        "edit",
+        "issue",
+        "notify",
+        "holder_accept",
+        "decline",
+        "cancel",
+        "start",
+        "deliver",
+        "certify",
+    },
     "pilot29": set(),
-    "buyer": {"view", "edit", "issue", "notify", "holder_accept", "decline", "cancel", "start",
-              "deliver", "certify", "close"},
+    "buyer": {
+        "view",
+        "edit",
+        "issue",
+        "notify",
+        "holder_accept",
+        "decline",
+        "cancel",
+        "start",
+        "deliver",
+        "certify",
+        "close",
+    },
     "finance": {"view", "invoice", "pay", "close"},
     "admin": {"view"},
 }

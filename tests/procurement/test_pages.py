@@ -15,14 +15,19 @@ def world(all_users):
     agreement = make_agreement()
     holder = agreement.lots.get().holdings.first().holder
     request35 = make_request(u["pilot35"], state="accepted", buyer=u["buyer"])
-    order35 = make_order(u["pilot35"], u["buyer"], u["finance"], state=OrderState.ISSUED,
-                         request=request35)
+    order35 = make_order(
+        u["pilot35"], u["buyer"], u["finance"], state=OrderState.ISSUED, request=request35
+    )
     return {"agreement": agreement, "holder": holder, "request": request35, "order": order35}
 
 
 def test_anonymous_users_are_sent_to_the_login_page(client, world):
-    for url in ("/", reverse("orders:request_list"), reverse("agreements:list"),
-                reverse("orders:order_pdf", args=[world["order"].pk])):
+    for url in (
+        "/",
+        reverse("orders:request_list"),
+        reverse("agreements:list"),
+        reverse("orders:order_pdf", args=[world["order"].pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/connexion/")
 
@@ -35,28 +40,40 @@ def test_the_login_page_is_in_french(client, db):
 @pytest.mark.parametrize("role", ROLES)
 def test_common_pages_open_for_every_role(client, role, all_users, world):
     client.force_login(all_users[role])
-    for url in ("/", reverse("orders:request_list"), reverse("orders:order_list"),
-                reverse("agreements:list"), reverse("agreements:detail", args=[world["agreement"].pk]),
-                reverse("agreements:holder", args=[world["holder"].pk])):
+    for url in (
+        "/",
+        reverse("orders:request_list"),
+        reverse("orders:order_list"),
+        reverse("agreements:list"),
+        reverse("agreements:detail", args=[world["agreement"].pk]),
+        reverse("agreements:holder", args=[world["holder"].pk]),
+    ):
         assert client.get(url).status_code == 200, url
 
 
-@pytest.mark.parametrize("role,status", [("buyer", 200), ("finance", 200), ("admin", 200),
-                                         ("pilot35", 200), ("pilot29", 404)])
-def test_request_and_order_pages_are_scoped_to_the_service(client, role, status, all_users,
-                                                          world):
+@pytest.mark.parametrize(
+    "role,status",
+    [("buyer", 200), ("finance", 200), ("admin", 200), ("pilot35", 200), ("pilot29", 404)],
+)
+def test_request_and_order_pages_are_scoped_to_the_service(client, role, status, all_users, world):
     client.force_login(all_users[role])
-    for url in (reverse("orders:request_detail", args=[world["request"].pk]),
-                reverse("orders:order_detail", args=[world["order"].pk]),
-                reverse("orders:order_pdf", args=[world["order"].pk])):
+    for url in (
+        reverse("orders:request_detail", args=[world["request"].pk]),
+        reverse("orders:order_detail", args=[world["order"].pk]),
+        reverse("orders:order_pdf", args=[world["order"].pk]),
+    ):
         assert client.get(url).status_code == status, url
 
 
 def test_pilot29_sees_nothing_of_pilot35_in_lists_or_dashboard(client, all_users, world):
     client.force_login(all_users["pilot29"])
     title, number = world["request"].title, world["order"].number
-    for url in ("/", reverse("orders:request_list"), reverse("orders:order_list"),
-                reverse("orders:order_list") + "?state=issued"):
+    for url in (
+        "/",
+        reverse("orders:request_list"),
+        reverse("orders:order_list"),
+        reverse("orders:order_list") + "?state=issued",
+    ):
         page = client.get(url).content.decode()
         assert title not in page and number not in page, url
 
@@ -64,10 +81,20 @@ def test_pilot29_sees_nothing_of_pilot35_in_lists_or_dashboard(client, all_users
 def test_pilot29_cannot_act_on_pilot35s_request_or_order(client, all_users, world):
     client.force_login(all_users["pilot29"])
     order, request = world["order"], world["request"]
-    assert client.post(reverse("orders:order_transition", args=[order.pk, "cancel"]),
-                       {"expected_state": "issued", "comment": "x"}).status_code == 404
-    assert client.post(reverse("orders:request_transition", args=[request.pk, "withdraw"]),
-                       {"expected_state": "accepted"}).status_code == 404
+    assert (
+        client.post(
+            reverse("orders:order_transition", args=[order.pk, "cancel"]),
+            {"expected_state": "issued", "comment": "x"},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("orders:request_transition", args=[request.pk, "withdraw"]),
+            {"expected_state": "accepted"},
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("orders:order_create", args=[request.pk])).status_code == 404
     assert client.get(reverse("orders:request_edit", args=[request.pk])).status_code == 404
     order.refresh_from_db()
@@ -87,8 +114,9 @@ def test_pilot_edits_their_draft(client, all_users):
     assert client.get(reverse("orders:request_edit", args=[request.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("role,status", [("admin", 200), ("buyer", 200), ("finance", 302),
-                                         ("pilot35", 302)])
+@pytest.mark.parametrize(
+    "role,status", [("admin", 200), ("buyer", 200), ("finance", 302), ("pilot35", 302)]
+)
 def test_the_admin_is_for_administrators_and_buyers(client, role, status, all_users):
     user = all_users[role]
     if role == "buyer":
@@ -124,7 +152,8 @@ def test_messages_appear_as_dsfr_alerts(client, all_users, world):
     client.force_login(all_users["buyer"])
     response = client.post(
         reverse("orders:order_transition", args=[world["order"].pk, "cancel"]),
-        {"expected_state": "issued", "comment": ""}, follow=True,
+        {"expected_state": "issued", "comment": ""},
+        follow=True,
     )
     page = response.content.decode()
     assert "fr-alert fr-alert--error" in page and "motif est obligatoire" in page

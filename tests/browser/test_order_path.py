@@ -1,0 +1,112 @@
+"""The whole Flash path in a real browser: a pilot's request to payment, with axe on each page."""
+
+import datetime
+
+import pytest
+
+from orders.models import PurchaseOrder, TeamRequest
+from tests.browser.conftest import check_accessibility, screenshot
+from tests.factories import UserFactory, make_agreement, tiny_pdf
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
+PASSWORD = "pw-for-tests-2026"
+
+
+def _login(page, live_server, user):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/connexion/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def _act(page, label, fill=None, upload=None):
+    form = page.locator(f'form[aria-label="{label}"]')
+    for selector, value in (fill or {}).items():
+        form.locator(selector).fill(value)
+    if upload:
+        form.locator("input[type=file]").set_input_files(upload)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Action effectuée" in page.content(), page.locator(".fr-alert").all_inner_texts()
+
+
+def test_from_request_to_payment(page, live_server, tmp_path):
+    make_agreement()
+    pilot = UserFactory(username="pilote")
+    buyer = UserFactory(buyer=True, username="acheteuse")
+    finance = UserFactory(finance=True, username="comptable")
+
+    # The pilot files the request.
+    _login(page, live_server, pilot)
+    page.goto(f"{live_server.url}/demandes/nouvelle/")
+    page.fill("#id_title", "Atelier Redon : centre et franges")
+    page.select_option("#id_format", "flash")
+    page.fill("#id_problem_statement", "Revitaliser le centre-bourg et ses abords.")
+    page.click("label[for=id_themes_1]")  # DSFR draws the checkbox on its label
+    page.fill("#id_coll-0-name", "Redon")
+    page.select_option("#id_coll-0-kind", "commune")
+    page.fill("#id_coll-0-siren", "213502362")
+    screenshot(page, "path-01-request-form")
+    check_accessibility(page)
+    page.click("text=Enregistrer le brouillon")
+    page.wait_for_load_state()
+    request = TeamRequest.objects.get()
+    _act(page, "Déposer la demande")
+    screenshot(page, "path-02-request-submitted")
+    check_accessibility(page)
+
+    # The buyer accepts and prepares the order for the cascade's holder.
+    _login(page, live_server, buyer)
+    page.goto(f"{live_server.url}/demandes/{request.pk}/")
+    _act(page, "Accepter la demande")
+    page.click("text=Préparer le bon de commande")
+    page.wait_for_load_state()
+    order = PurchaseOrder.objects.get()
+    assert "Cascade" in page.content()
+    today = datetime.date.today()
+    page.fill("#id_session_start", (today + datetime.timedelta(days=30)).isoformat())
+    page.fill("#id_session_end", (today + datetime.timedelta(days=32)).isoformat())
+    page.fill("#id_session_place", "Mairie de Redon")
+    page.fill("#id_ej_number", "2100099999")
+    page.click("text=Enregistrer le projet")
+    page.wait_for_load_state()
+    screenshot(page, "path-03-order-draft")
+    check_accessibility(page)
+    _act(page, "Émettre le bon de commande")
+    order.refresh_from_db()
+    assert order.number.endswith("-0001")
+    _act(page, "Notifier au titulaire")
+    _act(page, "Enregistrer l'acceptation du titulaire")
+    _act(page, "Démarrer l'exécution")
+
+    # The pilot uploads the deliverable and certifies the work.
+    deliverable = tmp_path / "synthese.pdf"
+    deliverable.write_bytes(tiny_pdf())
+    _login(page, live_server, pilot)
+    page.goto(f"{live_server.url}/commandes/{order.pk}/")
+    _act(page, "Enregistrer le livrable", upload=str(deliverable))
+    _act(page, "Certifier le service fait")
+    screenshot(page, "path-04-service-done")
+    check_accessibility(page)
+
+    # Finance records the invoice and the payment.
+    _login(page, live_server, finance)
+    page.goto(f"{live_server.url}/commandes/{order.pk}/")
+    received = (today - datetime.timedelta(days=40)).isoformat()
+    _act(
+        page,
+        "Enregistrer la facture",
+        fill={"input[name=number]": "FA-2026-77", "input[name=received_on]": received},
+    )
+    _act(page, "Enregistrer le paiement")
+    order.refresh_from_db()
+    assert order.state == "paid" and order.days_late() == 10
+    assert "intérêts moratoires" in page.content()
+    screenshot(page, "path-05-paid")
+    check_accessibility(page)
+
+    page.goto(f"{live_server.url}/commandes/")
+    screenshot(page, "path-06-order-list")
+    check_accessibility(page)
