@@ -250,6 +250,14 @@ class PurchaseOrder(FSMModelMixin, models.Model):
     holder = models.ForeignKey(
         Holder, on_delete=models.PROTECT, related_name="purchase_orders", verbose_name="titulaire"
     )
+    # The team the holder puts on this atelier (teams.Team knows nothing of orders).
+    team = models.OneToOneField(
+        "teams.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="purchase_order",
+    )
     # Why this holder: the rule and the earlier declines, as shown on the page and kept.
     allocation_reason = models.TextField("motif de désignation du titulaire")
     state = FSMField("état", default=OrderState.DRAFT, choices=OrderState.choices, protected=True)

@@ -121,7 +121,8 @@ def _key_values(rows, s, widths=(45 * mm, 125 * mm)):
     return table
 
 
-def purchase_order_pdf(order, team_members=None):
+def purchase_order_pdf(order, team_members=None, team_sheet=False):
+    """The purchase order; with team_sheet, the record of the holder's acceptance and team."""
     _register_fonts()
     s = _styles()
     buffer = io.BytesIO()
@@ -132,7 +133,11 @@ def purchase_order_pdf(order, team_members=None):
         rightMargin=20 * mm,
         topMargin=15 * mm,
         bottomMargin=18 * mm,
-        title=f"Bon de commande {order.number}",
+        title=(
+            f"Acceptation et équipe — bon de commande {order.number}"
+            if team_sheet
+            else f"Bon de commande {order.number}"
+        ),
         author="DGALN — Atelier des territoires",
         subject=f"Accord-cadre {order.agreement.reference}",
         invariant=1,
@@ -148,7 +153,14 @@ def purchase_order_pdf(order, team_members=None):
             [
                 _block_mark(s),
                 [
-                    Paragraph(f"Bon de commande n° {_esc(order.number)}", s["title"]),
+                    Paragraph(
+                        (
+                            f"Acceptation du bon de commande n° {_esc(order.number)}"
+                            if team_sheet
+                            else f"Bon de commande n° {_esc(order.number)}"
+                        ),
+                        s["title"],
+                    ),
                     Paragraph(f"Émis le {_date(order.issued_at)}", s["right"]),
                     Paragraph(
                         f"Service émetteur : {_esc(service.name if service else '')}", s["right"]
@@ -161,6 +173,15 @@ def purchase_order_pdf(order, team_members=None):
     header.setStyle(_style(("VALIGN", (0, 0), (-1, -1), "TOP")))
     story += [header, Spacer(1, 3 * mm)]
 
+    if team_sheet:
+        story.append(
+            Paragraph(
+                f"Le titulaire a accepté ce bon de commande le {_date(order.holder_accepted_at)}. "
+                "L'équipe pluridisciplinaire ci-dessous est confirmée : tout remplacement d'un "
+                "membre fera l'objet d'une demande de substitution soumise à l'acheteur.",
+                s["base"],
+            )
+        )
     story.append(Paragraph("Accord-cadre", s["h2"]))
     story.append(
         _key_values(

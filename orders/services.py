@@ -18,6 +18,8 @@ from django_fsm import can_proceed, has_transition_perm
 
 from framework_agreements import ceiling
 from framework_agreements.models import FrameworkAgreement
+from teams import services as team_services
+from teams.models import Team
 
 from . import allocation
 from .enums import OrderState
@@ -221,9 +223,16 @@ def order_create(*, team_request, by, agreement=None, previous=None):
         budget_domain=previous.budget_domain if previous else "",
         budget_activity=previous.budget_activity if previous else "",
     )
+    order.team = team_services.team_create(
+        holder=designation.holder,
+        label=team_request.title,
+        service=team_request.service,
+        required_professions=team_request.required_professions.all(),
+    )
     order._history_user = by
     order._change_reason = "Préparation du bon de commande"
     order.save()
+    Team.objects.filter(pk=order.team_id).update(reference=f"Projet n° {order.pk}")
     if previous is not None:
         # Same services, re-priced from the new holder's own schedule (matched by code).
         codes = {line.code: line.quantity for line in previous.lines.all()}
@@ -291,6 +300,14 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, today=None):
         )
     if locked.total_excl_tax <= 0:
         raise ActionRefused("Émission refusée : le bon de commande ne comporte aucune ligne.")
+    team = locked.team
+    if team is not None and team.active_members() and not team.coverage_ok():
+        # A team already proposed must cover the competencies asked for, or be justified.
+        raise ActionRefused(
+            "Émission refusée : compétences demandées non couvertes par l'équipe proposée ("
+            + ", ".join(p.name for p in team.missing_professions())
+            + "). Complétez l'équipe ou enregistrez une justification."
+        )
     year = today.year
     try:
         # Locks the agreement row: ceiling check, commitment and number are one serialised step.
@@ -314,6 +331,8 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, today=None):
     locked.issue()
     # The ledger row was written before the number existed; give it the number now.
     agreement.commitments.filter(source=locked.source_key).update(reference=locked.number)
+    if team is not None:
+        Team.objects.filter(pk=team.pk).update(reference=locked.number)
     _save(locked, by, action, "")
     _store_pdf(locked)
     return locked
@@ -322,16 +341,52 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, today=None):
 def _store_pdf(order):
     from .pdf import purchase_order_pdf  # reportlab is only loaded when a document is built
 
-    content = purchase_order_pdf(order)
+    _store_document(
+        order,
+        "purchase_order",
+        f"bon-de-commande-{order.number}.pdf",
+        purchase_order_pdf(order, team_rows(order.team)),
+    )
+
+
+def _store_team_sheet(order):
+    from .pdf import purchase_order_pdf
+
+    content = purchase_order_pdf(order, team_rows(order.team), team_sheet=True)
+    _store_document(order, "team_sheet", f"acceptation-equipe-{order.number}.pdf", content)
+
+
+def _store_document(order, kind, filename, content):
     OrderDocument.objects.update_or_create(
         order=order,
-        kind="purchase_order",
+        kind=kind,
         defaults={
-            "filename": f"bon-de-commande-{order.number}.pdf",
+            "filename": filename,
             "content": content,
             "sha256": hashlib.sha256(content).hexdigest(),
         },
     )
+
+
+def team_rows(team):
+    """The team sheet printed in the documents: active members with professions and days."""
+    if team is None:
+        return []
+    members = (
+        team.members.filter(left_on__isnull=True)
+        .select_related("expert__company")
+        .prefetch_related("expert__professions", "planned_days")
+        .order_by("-role", "pk")
+    )
+    return [
+        {
+            "name": f"{m.expert} ({m.expert.company.name})",
+            "professions": m.expert.professions_text(),
+            "role": m.get_role_display(),
+            "days": m.total_days(),
+        }
+        for m in members
+    ]
 
 
 def _send_notification(order_id):
@@ -372,6 +427,31 @@ def order_transition(*, order, action_name, by, comment="", expected_state=None,
             raise ActionRefused("Indiquez les dates et le lieu de la session sur site.")
         if locked.session_end < locked.session_start:
             raise ActionRefused("La fin de la session précède son début.")
+        if locked.team is not None and has_transition_perm(method, by):
+            try:
+                team_services.team_book(
+                    team=locked.team,
+                    start=locked.session_start,
+                    end=locked.session_end,
+                    place=locked.session_place,
+                )
+            except team_services.TeamRefused as exc:
+                raise ActionRefused(str(exc)) from exc
+    if locked.state == OrderState.NOTIFIED and action_name == "holder_accept":
+        if has_transition_perm(method, by):
+            # The holder's acceptance records its team for good (lead, coverage, availability).
+            if locked.team is None:
+                raise ActionRefused("Enregistrez l'équipe proposée par le titulaire.")
+            try:
+                team_services.team_confirm(
+                    team=locked.team,
+                    start=locked.session_start,
+                    end=locked.session_end,
+                    place=locked.session_place,
+                    by=by,
+                )
+            except team_services.TeamRefused as exc:
+                raise ActionRefused(f"Acceptation refusée : {exc}") from exc
     if locked.state == OrderState.IN_PROGRESS and action_name == "deliver":
         if not locked.deliverable:
             raise ActionRefused("Joignez le livrable de synthèse (PDF).")
@@ -424,6 +504,8 @@ def order_transition(*, order, action_name, by, comment="", expected_state=None,
             )
         except ActionRefused:
             pass  # no holder left: the request page says so
+    if action_name == "holder_accept":
+        _store_team_sheet(locked)
     if action_name == "notify":
         order_id = locked.pk
         transaction.on_commit(lambda: _send_notification(order_id))

@@ -28,4 +28,22 @@ urlpatterns = [
     ),
     path("commandes/<int:pk>/pdf/", views.order_pdf, name="order_pdf"),
     path("commandes/<int:pk>/livrable/", views.order_deliverable, name="order_deliverable"),
+    path("commandes/<int:pk>/documents/<str:kind>/", views.order_document, name="order_document"),
+    path("commandes/<int:pk>/equipe/ajouter/", views.team_member_add, name="team_member_add"),
+    path(
+        "commandes/<int:pk>/equipe/<int:member_pk>/retirer/",
+        views.team_member_remove,
+        name="team_member_remove",
+    ),
+    path("commandes/<int:pk>/equipe/justifier/", views.team_justify, name="team_justify"),
+    path(
+        "commandes/<int:pk>/equipe/substitution/",
+        views.substitution_request,
+        name="substitution_request",
+    ),
+    path(
+        "commandes/<int:pk>/equipe/substitution/<int:substitution_pk>/<str:decision>/",
+        views.substitution_decide,
+        name="substitution_decide",
+    ),
 ]

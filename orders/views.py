@@ -12,6 +12,10 @@ from django.views.decorators.http import require_POST
 from framework_agreements import ceiling
 from framework_agreements.models import FrameworkAgreement
 from procurement import roles
+from teams import availability
+from teams import services as team_services
+from teams.forms import JustificationForm, MemberForm, SubstitutionForm
+from teams.models import TeamMember
 
 from . import services
 from .dashboard import dashboard_context
@@ -28,6 +32,7 @@ from .forms import (
 from .models import (
     LATE_PAYMENT_FLAT_FEE,
     LatePaymentRate,
+    OrderDocument,
     PurchaseOrder,
     RequestAttachment,
     TeamRequest,
@@ -292,8 +297,20 @@ ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(
     "issuing_service",
     "issued_by",
     "service_done_by",
+    "team",
 ).prefetch_related(
-    "lines", "holder__members", "agreement__authorised_services", "request__collectivities"
+    "lines",
+    "holder__members",
+    "agreement__authorised_services",
+    "request__collectivities",
+    "team__required_professions",
+    Prefetch(
+        "team__members",
+        queryset=TeamMember.objects.select_related("expert__company").prefetch_related(
+            "expert__professions", "planned_days"
+        ),
+    ),
+    Prefetch("documents", queryset=OrderDocument.objects.defer("content").order_by("pk")),
 )
 
 
@@ -311,10 +328,30 @@ def order_detail(request, pk):
             "interest": order.late_payment_interest(rate, today),
             "fee": LATE_PAYMENT_FLAT_FEE,
         }
+    team = order.team
+    team_context = {}
+    if team is not None:
+        team_abilities = team.abilities(request.user)
+        team_context = {
+            "team": team,
+            "team_abilities": team_abilities,
+            "missing": team.missing_professions(),
+            "conflicts": availability.team_conflicts(team, order.session_start, order.session_end),
+            "member_form": MemberForm(holder=order.holder) if team_abilities["edit"] else None,
+            "justification_form": JustificationForm(initial={"text": team.coverage_justification}),
+            "substitution_form": (
+                SubstitutionForm(team=team) if team_abilities["request_substitution"] else None
+            ),
+            "substitutions": team.substitutions.select_related(
+                "outgoing__expert", "incoming", "requested_by", "decided_by"
+            ),
+        }
     return render(
         request,
         "orders/order_detail.html",
         {
+            **team_context,
+            "documents": [d for d in order.documents.all()] if abilities["download_pdf"] else [],
             "object": order,
             "abilities": abilities,
             "actions": actions,
@@ -385,13 +422,7 @@ def order_transition(request, pk, action):
 
 @login_required
 def order_pdf(request, pk):
-    order = _get_order_for_user(request.user, pk)
-    roles.require(order.abilities(request.user), "download_pdf")
-    document = get_object_or_404(order.documents, kind="purchase_order")
-    response = HttpResponse(bytes(document.content), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response["X-Content-SHA256"] = document.sha256
-    return response
+    return order_document(request, pk, "purchase_order")
 
 
 @login_required
@@ -413,3 +444,126 @@ def _errors_text(form):
         label = form.fields[field].label if field in form.fields else ""
         parts.append(f"{label + ' : ' if label else ''}{' '.join(errors)}")
     return " ; ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The order's team (teams app models, reached through the order so visibility is the order's)
+# ---------------------------------------------------------------------------------------------
+
+
+def _team_of(request, pk, ability):
+    order = _get_order_for_user(request.user, pk)
+    if order.team is None:
+        raise PermissionDenied
+    roles.require(order.team.abilities(request.user), ability)
+    return order
+
+
+@login_required
+@require_POST
+def team_member_add(request, pk):
+    order = _team_of(request, pk, "edit")
+    form = MemberForm(request.POST, holder=order.holder)
+    if not form.is_valid():
+        messages.error(request, "Membre non ajouté : " + _errors_text(form))
+        return redirect("orders:order_detail", pk)
+    months = {
+        "preparation": order.session_start or timezone.localdate(),
+        "on_site": order.session_start or timezone.localdate(),
+        "synthesis": order.delivery_deadline or order.session_end or timezone.localdate(),
+    }
+    try:
+        team_services.team_add_member(
+            team=order.team,
+            expert=form.cleaned_data["expert"],
+            role=form.cleaned_data["role"],
+            days=form.days(),
+            months=months,
+            by=request.user,
+        )
+    except team_services.TeamRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{form.cleaned_data['expert']} a été ajouté à l'équipe.")
+    return redirect("orders:order_detail", pk)
+
+
+@login_required
+@require_POST
+def team_member_remove(request, pk, member_pk):
+    order = _team_of(request, pk, "edit")
+    member = get_object_or_404(order.team.members, pk=member_pk)
+    try:
+        team_services.team_remove_member(member=member, by=request.user)
+    except team_services.TeamRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{member.expert} a été retiré de l'équipe.")
+    return redirect("orders:order_detail", pk)
+
+
+@login_required
+@require_POST
+def team_justify(request, pk):
+    order = _team_of(request, pk, "justify")
+    form = JustificationForm(request.POST)
+    if form.is_valid():
+        team_services.team_justify(team=order.team, text=form.cleaned_data["text"], by=request.user)
+        messages.success(request, "La justification a été enregistrée.")
+    return redirect("orders:order_detail", pk)
+
+
+@login_required
+@require_POST
+def substitution_request(request, pk):
+    order = _team_of(request, pk, "request_substitution")
+    form = SubstitutionForm(request.POST, team=order.team)
+    if not form.is_valid():
+        messages.error(request, "Demande non enregistrée : " + _errors_text(form))
+        return redirect("orders:order_detail", pk)
+    try:
+        team_services.substitution_request(
+            team=order.team,
+            outgoing=form.cleaned_data["outgoing"],
+            incoming=form.cleaned_data["incoming"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except team_services.TeamRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "La demande de substitution a été enregistrée.")
+    return redirect("orders:order_detail", pk)
+
+
+@login_required
+@require_POST
+def substitution_decide(request, pk, substitution_pk, decision):
+    order = _get_order_for_user(request.user, pk)
+    if order.team is None or decision not in ("accept", "refuse"):
+        raise PermissionDenied
+    substitution = get_object_or_404(order.team.substitutions, pk=substitution_pk)
+    try:
+        team_services.substitution_decide(
+            substitution=substitution,
+            accept=decision == "accept",
+            by=request.user,
+            comment=request.POST.get("comment", ""),
+        )
+    except team_services.TeamRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "Substitution acceptée." if decision == "accept" else "Substitution refusée."
+        )
+    return redirect("orders:order_detail", pk)
+
+
+@login_required
+def order_document(request, pk, kind):
+    order = _get_order_for_user(request.user, pk)
+    roles.require(order.abilities(request.user), "download_pdf")
+    document = get_object_or_404(order.documents, kind=kind)
+    response = HttpResponse(bytes(document.content), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    return response

@@ -9,6 +9,7 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("accords-cadres/", include("framework_agreements.urls")),
+    path("experts/", include("teams.urls")),
     path("", include("orders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,8 @@ from orders import services
 from orders.enums import OrderState
 from orders.models import Collectivity, PurchaseOrder, TeamRequest
 from procurement.models import Role, Service, User
+from teams import services as team_services
+from teams.models import Expert, Profession
 
 _siret_seq = itertools.count(1)
 
@@ -85,6 +87,31 @@ class HolderFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     contact_name = "Dominique Contact"
     contact_email = factory.Sequence(lambda n: f"contact{n}@titulaire.example.fr")
+
+
+class ExpertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expert
+        skip_postgeneration_save = True
+
+    holder = factory.SubFactory(HolderFactory)
+    company = factory.LazyAttribute(lambda o: o.holder.company)
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Expert{n}")
+    email = factory.Sequence(lambda n: f"expert{n}@bureau.example.fr")
+
+    @factory.post_generation
+    def professions(self, create, names, **kwargs):
+        if create:
+            self.professions.set(Profession.objects.filter(name__in=names or ["urbaniste"]))
+
+
+def add_lead(order, **kwargs):
+    expert = ExpertFactory(holder=order.holder, **kwargs)
+    team_services.team_add_member(
+        team=order.team, expert=expert, role="lead", days={"on_site": Decimal("2")}
+    )
+    return expert
 
 
 def make_agreement(
@@ -209,6 +236,7 @@ def step_data(action, order):
 def make_order(pilot, buyer, finance, *, state=OrderState.DRAFT, request=None):
     request = request or make_request(pilot, state="accepted", buyer=buyer)
     order = services.order_create(team_request=request, by=buyer)
+    add_lead(order)  # the holder's proposed team: its project lead
     if state == OrderState.DRAFT:
         return order
     if state in (OrderState.CANCELLED, OrderState.DECLINED):

@@ -6,7 +6,7 @@ import pytest
 
 from orders.models import PurchaseOrder, TeamRequest
 from tests.browser.conftest import check_accessibility, screenshot
-from tests.factories import UserFactory, make_agreement, tiny_pdf
+from tests.factories import ExpertFactory, UserFactory, make_agreement, tiny_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 PASSWORD = "pw-for-tests-2026"
@@ -65,6 +65,14 @@ def test_from_request_to_payment(page, live_server, tmp_path):
     page.wait_for_load_state()
     order = PurchaseOrder.objects.get()
     assert "Cascade" in page.content()
+    lead = ExpertFactory(holder=order.holder, first_name="Lou", last_name="Cheffe")
+    page.reload()
+    page.select_option("#id_expert", str(lead.pk))
+    page.select_option("#id_role", "lead")
+    page.fill("#id_days_on_site", "3")
+    page.click("text=Ajouter à l'équipe")
+    page.wait_for_load_state()
+    assert "Lou Cheffe a été ajouté" in page.content()
     today = datetime.date.today()
     page.fill("#id_session_start", (today + datetime.timedelta(days=30)).isoformat())
     page.fill("#id_session_end", (today + datetime.timedelta(days=32)).isoformat())

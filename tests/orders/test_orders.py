@@ -14,6 +14,7 @@ from orders.enums import OrderState
 from orders.models import HolderDecline, PurchaseOrder
 from tests.factories import (
     ORDER_PATH,
+    add_lead,
     STEP_FOR_STATE,
     make_agreement,
     make_order,
@@ -463,6 +464,7 @@ def test_the_full_path_through_the_views(client, agreement, pilot35, buyer, fina
     client.force_login(buyer)
     client.post(reverse("orders:order_create", args=[request.pk]))
     order = request.purchase_orders.get()
+    add_lead(order)
     for target in ORDER_PATH:
         action = STEP_FOR_STATE[target]
         user = finance if action in ("invoice", "pay") else buyer

@@ -5,7 +5,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from orders.enums import OrderState
-from tests.factories import make_agreement, make_order, make_request
+from orders import services
+from teams import services as team_services
+from tests.factories import ExpertFactory, make_agreement, make_order, make_request
 
 
 def _count(client, url):
@@ -58,11 +60,48 @@ def test_dashboard_and_agreement_pages_do_not_grow_with_rows(client, pilot35, bu
     assert [_count(client, url) for url in urls] == before
 
 
-def test_order_detail_queries_do_not_grow_with_history(client, pilot35, buyer, finance):
+def test_order_detail_queries_do_not_grow_with_history_lines_or_members(
+    client, pilot35, buyer, finance
+):
     make_agreement()
-    early = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
-    late = make_order(pilot35, buyer, finance, state=OrderState.CLOSED)
-    client.force_login(buyer)
-    assert _count(client, reverse("orders:order_detail", args=[early.pk])) == _count(
-        client, reverse("orders:order_detail", args=[late.pk])
+    small = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    big = make_order(pilot35, buyer, finance)
+    for name in ("paysagiste", "sociologue", "géographe"):
+        expert = ExpertFactory(holder=big.holder, professions=[name])
+        team_services.team_add_member(
+            team=big.team, expert=expert, role="expert", days={"on_site": 2, "synthesis": 1}
+        )
+    lines = big.lot.holdings.get(holder=big.holder).price_lines.all()
+    services.order_update_draft(
+        order=big,
+        by=buyer,
+        quantities={pl.pk: 2 for pl in lines},
+        fields={"session_place": "Mairie"},
     )
+    services.order_issue(order=big, by=buyer)
+    client.force_login(buyer)
+    assert _count(client, reverse("orders:order_detail", args=[small.pk])) == _count(
+        client, reverse("orders:order_detail", args=[big.pk])
+    )
+
+
+def test_team_expert_and_workload_pages_do_not_grow_with_rows(client, pilot35, buyer, finance):
+    make_agreement()
+    orders = [make_order(pilot35, buyer, finance) for _ in range(2)]
+    expert = ExpertFactory(holder=orders[0].holder, professions=["urbaniste", "paysagiste"])
+    team_services.team_add_member(
+        team=orders[0].team, expert=expert, role="expert", days={"on_site": 2}
+    )
+    client.force_login(buyer)
+    urls = [reverse("teams:expert_list"), reverse("teams:expert_detail", args=[expert.pk])]
+    before = [_count(client, url) for url in urls]
+    for order in orders[1:] + [make_order(pilot35, buyer, finance) for _ in range(2)]:
+        team_services.team_add_member(
+            team=order.team,
+            expert=expert,
+            role="expert",
+            days={"preparation": 1, "on_site": 2, "synthesis": 1},
+        )
+    for _ in range(5):
+        ExpertFactory(holder=orders[0].holder, professions=["sociologue", "écologue"])
+    assert [_count(client, url) for url in urls] == before

@@ -26,7 +26,8 @@ from orders import services
 from orders.enums import OrderState
 from orders.models import Collectivity, PurchaseOrder, TeamRequest
 from procurement.models import Role, Service, User
-from teams.models import Profession
+from teams import services as team_services
+from teams.models import Expert, MemberRole, Profession
 
 DEFAULT_PASSWORD = "Atelier-demo-2026"  # dev only, see README
 
@@ -168,6 +169,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self.accounts()
             flash, local = self.agreements()
+            self.experts()
             if TeamRequest.objects.exists():
                 self.stdout.write("Demandes déjà présentes : données de référence mises à jour.")
             else:
@@ -346,6 +348,71 @@ class Command(BaseCommand):
                 )
         return flash, local
 
+    # --- experts --------------------------------------------------------------------------------
+
+    def experts(self):
+        professions = list(Profession.objects.order_by("name"))
+        first_names = ["Anne", "Bruno", "Chloé", "David", "Élise", "Fabien", "Gaëlle", "Hugo"]
+        last_names = [
+            "Le Bihan",
+            "Moreau",
+            "Garnier",
+            "Roux",
+            "Fontaine",
+            "Chevalier",
+            "Perrin",
+            "Morel",
+        ]
+        for h_index, holder in enumerate(Holder.objects.order_by("pk")):
+            companies = [holder.company, *holder.members.order_by("pk")]
+            for e_index in range(5):
+                # Five experts with two professions each cover all ten professions.
+                company = holder.company if e_index < 2 else companies[e_index % len(companies)]
+                expert, _ = Expert.objects.update_or_create(
+                    holder=holder,
+                    email=f"expert{e_index + 1}.{holder.pk}@{company.city.lower()}.example.fr",
+                    defaults={
+                        "company": company,
+                        "first_name": first_names[(h_index + e_index) % len(first_names)],
+                        "last_name": last_names[(2 * h_index + e_index) % len(last_names)],
+                        "qualifications": "Diplômé(e) d'État, 10 ans d'expérience (fictif)",
+                        "daily_rate": Decimal("650.00") + 50 * e_index,
+                    },
+                )
+                expert.professions.set(professions[2 * e_index : 2 * e_index + 2])
+
+    def propose_team(self, order, buyer):
+        """The holder's proposal: a lead from the mandataire, then cover what was asked."""
+        team = order.team
+        experts = list(Expert.objects.filter(holder=order.holder).prefetch_related("professions"))
+        lead = next(e for e in experts if e.company_id == order.holder.company_id)
+        chosen = [lead]
+        wanted = set(order.request.required_professions.values_list("pk", flat=True))
+        wanted -= {p.pk for p in lead.professions.all()}
+        for expert in experts:
+            brings = {p.pk for p in expert.professions.all()} & wanted
+            if brings and expert not in chosen:
+                chosen.append(expert)
+                wanted -= brings
+        months = {
+            "preparation": order.session_start,
+            "on_site": order.session_start,
+            "synthesis": order.delivery_deadline,
+        }
+        for expert in chosen:
+            team_services.team_add_member(
+                team=team,
+                expert=expert,
+                role=MemberRole.LEAD if expert == lead else MemberRole.EXPERT,
+                days={
+                    "preparation": Decimal("1"),
+                    "on_site": Decimal("3"),
+                    "synthesis": Decimal("2") if expert == lead else Decimal("1"),
+                },
+                months=months,
+                by=buyer,
+            )
+
     # --- requests and orders --------------------------------------------------------------------
 
     def new_request(self, pilot, index, title, place, kind, fmt="flash"):
@@ -412,16 +479,18 @@ class Command(BaseCommand):
                 for pl in order.lot.holdings.get(holder=order.holder).price_lines.all()
             },
             fields={
-                "session_start": today + datetime.timedelta(days=40),
-                "session_end": today + datetime.timedelta(days=42),
+                # Sessions five days apart, so no expert is on two sites at once.
+                "session_start": today + datetime.timedelta(days=14 + 5 * order.pk),
+                "session_end": today + datetime.timedelta(days=16 + 5 * order.pk),
                 "session_place": f"Mairie de {order.request.collectivities.first().name}",
-                "delivery_deadline": today + datetime.timedelta(days=90),
+                "delivery_deadline": today + datetime.timedelta(days=60 + 5 * order.pk),
                 "budget_centre": "0135-CDGA-C001",
                 "budget_domain": "0135-07",
                 "budget_activity": "013507AT0001",
                 "ej_number": f"21{order.pk:08d}",
             },
         )
+        self.propose_team(order, buyer)
         if target == OrderState.DRAFT:
             return
         if target == OrderState.CANCELLED:

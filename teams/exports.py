@@ -1,0 +1,226 @@
+"""XLSX files of the teams app (openpyxl): the allocation export, the expert import template,
+and the import itself (all rows checked first; one bad row and nothing is written)."""
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from framework_agreements.models import Company, Holder
+
+from .models import Expert, Profession
+
+HEADER_FILL = PatternFill("solid", fgColor="000091")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+DAYS_FORMAT = "0.0"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _text(ws, value):
+    """A cell that stays text: openpyxl would turn '=…' into a formula."""
+    cell = WriteOnlyCell(ws, value="" if value is None else str(value))
+    cell.data_type = "s"
+    return cell
+
+
+def _header(ws, titles, widths):
+    for index, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cells.append(cell)
+    ws.append(cells)
+
+
+ALLOCATION_COLUMNS = [
+    ("Expert", 28),
+    ("Professions", 34),
+    ("Entreprise", 34),
+    ("Titulaire", 34),
+    ("Commande", 18),
+    ("Atelier", 40),
+    ("Rôle", 16),
+    ("Entré le", 12),
+    ("Sorti le", 12),
+    ("Jours prévus", 12),
+]
+
+
+def write_allocation(members, title="Affectation des équipes"):
+    """One row per expert and order: expert, professions, holder, order, role, days."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(title[:31])
+    _header(ws, [c for c, _ in ALLOCATION_COLUMNS], [w for _, w in ALLOCATION_COLUMNS])
+    count = 0
+    for member in members:
+        days = sum((d.days for d in member.planned_days.all()), Decimal("0"))
+        joined = WriteOnlyCell(ws, value=member.joined_on)
+        joined.number_format = "DD/MM/YYYY"
+        left = WriteOnlyCell(ws, value=member.left_on)
+        left.number_format = "DD/MM/YYYY"
+        total = WriteOnlyCell(ws, value=days)
+        total.number_format = DAYS_FORMAT
+        expert = member.expert
+        ws.append(
+            [
+                _text(ws, str(expert)),
+                _text(ws, ", ".join(p.name for p in expert.professions.all())),
+                _text(ws, expert.company.name),
+                _text(ws, member.team.holder.name),
+                _text(ws, member.team.reference),
+                _text(ws, member.team.label),
+                _text(ws, member.get_role_display()),
+                joined,
+                left,
+                total,
+            ]
+        )
+        count += 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), count
+
+
+def allocation_queryset(members):
+    return (
+        members.select_related("expert__company", "team__holder")
+        .prefetch_related("expert__professions", "planned_days")
+        .order_by("expert__last_name", "expert__first_name", "team_id")
+    )
+
+
+# --- import ------------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = [
+    ("Titulaire", 34, "Nom exact du titulaire (voir la page de l'accord-cadre)"),
+    ("SIRET de l'entreprise", 18, "Titulaire ou cotraitant qui emploie l'expert"),
+    ("Prénom", 16, ""),
+    ("Nom", 18, ""),
+    ("Courriel", 30, ""),
+    ("Téléphone", 16, "Facultatif"),
+    ("Professions", 34, "Séparées par des points-virgules"),
+    ("Qualifications", 34, "Facultatif"),
+    ("Prix de journée HT", 16, "Facultatif, en euros"),
+]
+
+
+def import_template():
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("Experts")
+    _header(ws, [c for c, _, _ in IMPORT_COLUMNS], [w for _, w, _ in IMPORT_COLUMNS])
+    ws.append([_text(ws, hint) for _, _, hint in IMPORT_COLUMNS])
+    help_sheet = workbook.create_sheet("Professions")
+    help_sheet.append(["Professions reconnues"])
+    for profession in Profession.objects.order_by("name"):
+        help_sheet.append([profession.name])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportResult:
+    errors: list = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+
+def _cell(row, index):
+    value = row[index] if index < len(row) else None
+    return "" if value is None else str(value).strip()
+
+
+def import_experts(content):
+    """Check every row; write all of them in one transaction only if none is wrong."""
+    result = ImportResult()
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a non-XLSX file
+        result.errors.append("Le fichier n'est pas un classeur XLSX lisible.")
+        return result
+    ws = workbook.worksheets[0]
+    holders = {h.name.casefold(): h for h in Holder.objects.prefetch_related("members")}
+    companies = {c.siret: c for c in Company.objects.all()}
+    professions = {p.name.casefold(): p for p in Profession.objects.all()}
+    parsed, seen = [], set()
+    for number, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if not any(v not in (None, "") for v in row):
+            continue
+        if number == 2 and _cell(row, 0) == IMPORT_COLUMNS[0][2]:
+            continue  # the template's hint row
+        problems = []
+        holder = holders.get(_cell(row, 0).casefold())
+        if holder is None:
+            problems.append(f"titulaire inconnu « {_cell(row, 0)} »")
+        company = companies.get(_cell(row, 1).replace(" ", ""))
+        if company is None:
+            problems.append(f"SIRET inconnu « {_cell(row, 1)} »")
+        elif holder and company.pk != holder.company_id and company not in holder.members.all():
+            problems.append(f"{company} n'appartient pas au titulaire {holder}")
+        first, last, email = _cell(row, 2), _cell(row, 3), _cell(row, 4).lower()
+        if not first or not last:
+            problems.append("prénom et nom obligatoires")
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(f"courriel invalide « {email} »")
+        names = [n.strip() for n in _cell(row, 6).split(";") if n.strip()]
+        unknown = [n for n in names if n.casefold() not in professions]
+        if not names:
+            problems.append("au moins une profession")
+        if unknown:
+            problems.append("profession inconnue : " + ", ".join(f"« {n} »" for n in unknown))
+        rate = None
+        if _cell(row, 8):
+            try:
+                rate = Decimal(_cell(row, 8).replace(",", ".").replace(" ", ""))
+                if rate < 0 or rate.as_tuple().exponent < -2:
+                    raise InvalidOperation
+            except InvalidOperation:
+                problems.append(f"prix de journée invalide « {_cell(row, 8)} »")
+        key = (holder.pk if holder else None, email)
+        if key in seen:
+            problems.append("expert en double dans le fichier")
+        seen.add(key)
+        if problems:
+            result.errors.append(f"Ligne {number} : " + " ; ".join(problems) + ".")
+            continue
+        parsed.append(
+            dict(
+                holder=holder,
+                company=company,
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone=_cell(row, 5),
+                qualifications=_cell(row, 7),
+                daily_rate=rate,
+                professions=[professions[n.casefold()] for n in names],
+            )
+        )
+    if not parsed and not result.errors:
+        result.errors.append("Le fichier ne contient aucun expert.")
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for data in parsed:
+            chosen = data.pop("professions")
+            expert, created = Expert.objects.update_or_create(
+                holder=data.pop("holder"), email=data.pop("email"), defaults=data
+            )
+            expert.professions.set(chosen)
+            result.created += created
+            result.updated += not created
+    return result

@@ -1,0 +1,115 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+from dsfr.utils import dsfr_input_class_attr
+
+from framework_agreements.models import Company
+
+from .models import Expert, MemberRole, Phase, Profession
+
+
+class ExpertForm(DsfrBaseForm, forms.ModelForm):
+    professions = forms.ModelMultipleChoiceField(
+        label="Professions",
+        queryset=Profession.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Expert
+        fields = [
+            "holder",
+            "company",
+            "first_name",
+            "last_name",
+            "professions",
+            "qualifications",
+            "email",
+            "phone",
+            "daily_rate",
+            "is_active",
+        ]
+        widgets = {"qualifications": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.order_by("name")
+
+
+class ExpertFilterForm(DsfrBaseForm):
+    holder = forms.ModelChoiceField(
+        label="Titulaire", queryset=None, required=False, empty_label="Tous"
+    )
+    profession = forms.ModelChoiceField(
+        label="Profession", queryset=Profession.objects.all(), required=False, empty_label="Toutes"
+    )
+
+    def __init__(self, *args, **kwargs):
+        from framework_agreements.models import Holder
+
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = Holder.objects.order_by("name")
+
+
+class ImportForm(DsfrBaseForm):
+    file = forms.FileField(label="Fichier XLSX des experts")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("Seuls les fichiers .xlsx sont acceptés.")
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("Le fichier dépasse 5 Mo.")
+        return upload
+
+
+FLASH_PHASES = [Phase.PREPARATION, Phase.ON_SITE, Phase.SYNTHESIS]
+
+
+class MemberForm(DsfrBaseForm):
+    """Add an expert of the order's holder to its team, with planned days per phase."""
+
+    expert = forms.ModelChoiceField(label="Expert", queryset=Expert.objects.none())
+    role = forms.ChoiceField(label="Rôle", choices=MemberRole.choices)
+
+    def __init__(self, *args, holder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = Expert.objects.filter(
+            holder=holder, is_active=True
+        ).prefetch_related("professions")
+        self.fields["expert"].label_from_instance = lambda e: (
+            f"{e} — {', '.join(p.name for p in e.professions.all())}"
+        )
+        for phase in FLASH_PHASES:
+            self.fields[f"days_{phase}"] = forms.DecimalField(
+                label=f"Jours — {Phase(phase).label}",
+                min_value=0,
+                max_digits=5,
+                decimal_places=1,
+                required=False,
+                initial=0,
+            )
+            dsfr_input_class_attr(self[f"days_{phase}"])
+
+    def days(self):
+        return {phase: self.cleaned_data.get(f"days_{phase}") or 0 for phase in FLASH_PHASES}
+
+
+class JustificationForm(DsfrBaseForm):
+    text = forms.CharField(
+        label="Justification", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class SubstitutionForm(DsfrBaseForm):
+    outgoing = forms.ModelChoiceField(label="Membre remplacé", queryset=None)
+    incoming = forms.ModelChoiceField(label="Expert proposé", queryset=None)
+    reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outgoing"].queryset = team.members.filter(left_on__isnull=True).select_related(
+            "expert"
+        )
+        self.fields["incoming"].queryset = Expert.objects.filter(
+            holder=team.holder, is_active=True
+        ).exclude(memberships__team=team, memberships__left_on__isnull=True)

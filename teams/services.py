@@ -1,0 +1,240 @@
+"""Team actions: composition, coverage justification, confirmation with bookings, substitutions.
+
+Each one runs in a transaction and raises TeamRefused with a message for the user. The order
+that owns the team calls `team_confirm` and `team_book` with its own dates: this app never
+imports orders.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import has_transition_perm
+
+from . import availability
+from .models import (
+    Booking,
+    Expert,
+    MemberRole,
+    PlannedDays,
+    Substitution,
+    Team,
+    TeamMember,
+)
+
+
+class TeamRefused(Exception):
+    """A team rule refused the action; the message is shown as is."""
+
+
+def first_of_month(day):
+    return (day or timezone.localdate()).replace(day=1)
+
+
+@transaction.atomic
+def team_create(*, holder, label, service, required_professions, reference=""):
+    team = Team.objects.create(holder=holder, label=label, service=service, reference=reference)
+    team.required_professions.set(required_professions)
+    return team
+
+
+def _locked(team):
+    return Team.objects.select_for_update().get(pk=team.pk)
+
+
+@transaction.atomic
+def team_add_member(*, team, expert, role, days, months=None, by=None):
+    """Add an expert with planned days per phase ({phase: Decimal}); months: {phase: date}."""
+    team = _locked(team)
+    if team.confirmed_at is not None:
+        raise TeamRefused(
+            "L'équipe est confirmée : tout changement passe par une demande de substitution."
+        )
+    if expert.holder_id != team.holder_id:
+        raise TeamRefused(f"{expert} n'est pas un expert de {team.holder}.")
+    if not expert.is_active:
+        raise TeamRefused(f"{expert} n'est plus actif.")
+    active = TeamMember.objects.filter(team=team, left_on__isnull=True)
+    if active.filter(expert=expert).exists():
+        raise TeamRefused(f"{expert} fait déjà partie de l'équipe.")
+    if role == MemberRole.LEAD:
+        if active.filter(role=MemberRole.LEAD).exists():
+            raise TeamRefused("L'équipe a déjà un chef de projet.")
+        if expert.company_id != team.holder.company_id:
+            raise TeamRefused(
+                "Le chef de projet doit appartenir au titulaire ou, pour un groupement, à son "
+                "mandataire."
+            )
+    member = TeamMember.objects.create(team=team, expert=expert, role=role)
+    member._history_user = by
+    months = months or {}
+    for phase, value in days.items():
+        if value and Decimal(value) > 0:
+            PlannedDays.objects.create(
+                member=member, phase=phase, days=value, month=first_of_month(months.get(phase))
+            )
+    return member
+
+
+@transaction.atomic
+def team_remove_member(*, member, by=None):
+    team = _locked(member.team)
+    if team.confirmed_at is not None:
+        raise TeamRefused(
+            "L'équipe est confirmée : tout changement passe par une demande de substitution."
+        )
+    Booking.objects.filter(team=team, expert=member.expert).delete()
+    member.delete()
+
+
+@transaction.atomic
+def team_justify(*, team, text, by=None):
+    team = _locked(team)
+    team.coverage_justification = text.strip()
+    team._history_user = by
+    team.save()
+    return team
+
+
+def check_ready(team):
+    """Refuse a team that cannot be confirmed: no lead, or uncovered competencies."""
+    if team.lead() is None:
+        raise TeamRefused("L'équipe doit compter un chef de projet.")
+    missing = team.missing_professions()
+    if missing and not team.coverage_justification.strip():
+        raise TeamRefused(
+            "Compétences demandées non couvertes par l'équipe : "
+            + ", ".join(p.name for p in missing)
+            + ". Complétez l'équipe ou enregistrez une justification."
+        )
+
+
+@transaction.atomic
+def team_book(*, team, start, end, place=""):
+    """(Re)write the on-site bookings of the active members; refuse any overlap."""
+    team = _locked(team)
+    if not (start and end):
+        return
+    conflicts = availability.team_conflicts(team, start, end)
+    if conflicts:
+        raise TeamRefused("Indisponibilité : " + availability.describe(conflicts) + ".")
+    Booking.objects.filter(team=team).delete()
+    Booking.objects.bulk_create(
+        Booking(expert_id=m.expert_id, team=team, start=start, end=end, place=place)
+        for m in team.active_members()
+    )
+
+
+@transaction.atomic
+def team_confirm(*, team, start=None, end=None, place="", by=None):
+    """The holder's team is recorded for good: lead, coverage, availability checked."""
+    team = _locked(team)
+    check_ready(team)
+    team_book(team=team, start=start, end=end, place=place)
+    team.confirmed_at = timezone.now()
+    team._history_user = by
+    team.save()
+    return team
+
+
+# --- substitutions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def substitution_request(*, team, outgoing, incoming, reason, by):
+    team = _locked(team)
+    if not team.abilities(by)["request_substitution"]:
+        raise TeamRefused(
+            "Une substitution ne peut être demandée qu'après confirmation de "
+            "l'équipe, par l'acheteur."
+        )
+    if not reason.strip():
+        raise TeamRefused("Le motif de la substitution est obligatoire.")
+    if outgoing.team_id != team.pk or outgoing.left_on is not None:
+        raise TeamRefused("Ce membre ne fait plus partie de l'équipe.")
+    if incoming.holder_id != team.holder_id:
+        raise TeamRefused(f"{incoming} n'est pas un expert de {team.holder}.")
+    if team.members.filter(expert=incoming, left_on__isnull=True).exists():
+        raise TeamRefused(f"{incoming} fait déjà partie de l'équipe.")
+    outgoing_professions = set(outgoing.expert.professions.values_list("pk", flat=True))
+    if not outgoing_professions & set(incoming.professions.values_list("pk", flat=True)):
+        raise TeamRefused(
+            f"{incoming} n'a pas de profession équivalente à celles de {outgoing.expert} ("
+            + outgoing.expert.professions_text()
+            + ")."
+        )
+    if outgoing.is_lead and incoming.company_id != team.holder.company_id:
+        raise TeamRefused("Le nouveau chef de projet doit appartenir au mandataire.")
+    if team.substitutions.filter(outgoing=outgoing, state="requested").exists():
+        raise TeamRefused("Une substitution est déjà en attente pour ce membre.")
+    substitution = Substitution(
+        team=team, outgoing=outgoing, incoming=incoming, reason=reason.strip(), requested_by=by
+    )
+    substitution._history_user = by
+    substitution.save()
+    return substitution
+
+
+@transaction.atomic
+def substitution_decide(*, substitution, accept, by, comment="", today=None):
+    substitution = Substitution.objects.select_for_update().get(pk=substitution.pk)
+    method = substitution.accept if accept else substitution.refuse
+    if not has_transition_perm(method, by):
+        raise TeamRefused(
+            "Cette substitution n'est plus en attente, ou vous ne pouvez pas en décider."
+        )
+    if accept:
+        today = today or timezone.localdate()
+        outgoing = TeamMember.objects.select_for_update().get(pk=substitution.outgoing_id)
+        booking = Booking.objects.filter(team=substitution.team, expert=outgoing.expert).first()
+        if booking:
+            conflicts = availability.overlapping(
+                expert_ids=[substitution.incoming_id],
+                start=booking.start,
+                end=booking.end,
+                exclude_team=substitution.team,
+            )
+            if conflicts:
+                raise TeamRefused("Indisponibilité : " + availability.describe(conflicts) + ".")
+        outgoing.left_on = today
+        outgoing._history_user = by
+        outgoing.save()
+        newcomer = TeamMember.objects.create(
+            team=substitution.team,
+            expert=substitution.incoming,
+            role=outgoing.role,
+            joined_on=today,
+        )
+        # The newcomer takes over the planned days of the phases not yet begun.
+        for line in outgoing.planned_days.filter(month__gte=first_of_month(today)):
+            PlannedDays.objects.create(
+                member=newcomer, phase=line.phase, days=line.days, month=line.month
+            )
+        if booking:
+            booking.expert = substitution.incoming
+            booking.save()
+    method(by=by, comment=comment)
+    substitution._history_user = by
+    substitution.save()
+    return substitution
+
+
+def expert_queryset_for(holder):
+    return Expert.objects.filter(holder=holder, is_active=True).prefetch_related("professions")
+
+
+def workload(expert):
+    """Planned days per month and per atelier for one expert: [(month, [(team, days)], total)]."""
+    lines = (
+        PlannedDays.objects.filter(member__expert=expert)
+        .select_related("member__team")
+        .order_by("month", "member__team_id")
+    )
+    by_month = {}
+    for line in lines:
+        teams = by_month.setdefault(line.month, {})
+        teams[line.member.team] = teams.get(line.member.team, Decimal("0")) + line.days
+    return [
+        (month, sorted(teams.items(), key=lambda kv: kv[0].pk), sum(teams.values()))
+        for month, teams in sorted(by_month.items())
+    ]

@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from procurement import roles
+
+from . import exports, services
+from .forms import ExpertFilterForm, ExpertForm, ImportForm
+from .models import Expert, TeamMember
+
+PAGE_SIZE = 25
+
+
+def _require_reader(user):
+    # The expert directory (names, contacts, rates) is for DGALN staff; a pilot sees the team of
+    # their own ateliers on the order page.
+    if not roles.reads_everything(user):
+        raise PermissionDenied
+
+
+def _require_manager(user):
+    if not roles.is_reference_data_manager(user):
+        raise PermissionDenied
+
+
+def _xlsx(content, filename):
+    response = HttpResponse(content, content_type=exports.XLSX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def expert_list(request):
+    _require_reader(request.user)
+    form = ExpertFilterForm(request.GET or None)
+    queryset = Expert.objects.select_related("holder", "company").prefetch_related("professions")
+    if form.is_valid():
+        if form.cleaned_data["holder"]:
+            queryset = queryset.filter(holder=form.cleaned_data["holder"])
+        if form.cleaned_data["profession"]:
+            queryset = queryset.filter(professions=form.cleaned_data["profession"])
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "teams/expert_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "can_manage": roles.is_reference_data_manager(request.user),
+        },
+    )
+
+
+def _expert_form(request, expert, title):
+    form = ExpertForm(request.POST or None, instance=expert)
+    if request.method == "POST" and form.is_valid():
+        expert = form.save(commit=False)
+        expert._history_user = request.user
+        expert.save()
+        form.save_m2m()
+        messages.success(request, f"L'expert {expert} a été enregistré.")
+        return redirect("teams:expert_detail", expert.pk)
+    return render(
+        request, "teams/expert_form.html", {"form": form, "title": title, "object": expert}
+    )
+
+
+@login_required
+def expert_create(request):
+    _require_manager(request.user)
+    return _expert_form(request, Expert(), "Nouvel expert")
+
+
+@login_required
+def expert_edit(request, pk):
+    _require_manager(request.user)
+    return _expert_form(request, get_object_or_404(Expert, pk=pk), "Modifier l'expert")
+
+
+@login_required
+def expert_detail(request, pk):
+    """The expert's page: identity, ateliers, and workload (days per month)."""
+    _require_reader(request.user)
+    expert = get_object_or_404(
+        Expert.objects.select_related("holder", "company").prefetch_related("professions"), pk=pk
+    )
+    memberships = (
+        TeamMember.objects.filter(expert=expert)
+        .select_related("team")
+        .prefetch_related("planned_days")
+        .order_by("-joined_on")
+    )
+    return render(
+        request,
+        "teams/expert_detail.html",
+        {
+            "expert": expert,
+            "memberships": memberships,
+            "workload": services.workload(expert),
+            "bookings": expert.bookings.select_related("team").order_by("start"),
+            "can_manage": roles.is_reference_data_manager(request.user),
+        },
+    )
+
+
+@login_required
+def expert_workload_xlsx(request, pk):
+    _require_reader(request.user)
+    expert = get_object_or_404(Expert, pk=pk)
+    content, _ = exports.write_allocation(
+        exports.allocation_queryset(TeamMember.objects.filter(expert=expert)),
+        title=f"Plan de charge {expert}",
+    )
+    return _xlsx(content, f"plan-de-charge-expert-{expert.pk}.xlsx")
+
+
+@login_required
+def allocation_xlsx(request):
+    _require_reader(request.user)
+    content, _ = exports.write_allocation(exports.allocation_queryset(TeamMember.objects.all()))
+    return _xlsx(content, f"affectation-equipes-{timezone.localdate():%Y-%m-%d}.xlsx")
+
+
+@login_required
+def import_template(request):
+    _require_manager(request.user)
+    return _xlsx(exports.import_template(), "modele-import-experts.xlsx")
+
+
+@login_required
+def expert_import(request):
+    _require_manager(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = exports.import_experts(form.cleaned_data["file"].read())
+        if not result.errors:
+            messages.success(
+                request,
+                f"Import terminé : {result.created} expert(s) créé(s), "
+                f"{result.updated} mis à jour.",
+            )
+            return redirect("teams:expert_list")
+        messages.error(request, "Import refusé : aucune ligne n'a été enregistrée.")
+    return render(request, "teams/expert_import.html", {"form": form, "result": result})
