@@ -14,8 +14,8 @@ from orders.enums import OrderState
 from orders.models import HolderDecline, PurchaseOrder
 from tests.factories import (
     ORDER_PATH,
-    add_lead,
     STEP_FOR_STATE,
+    add_lead,
     make_agreement,
     make_order,
     make_request,

@@ -4,8 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orders.enums import OrderState
 from orders import services
+from orders.enums import OrderState
 from teams import services as team_services
 from tests.factories import ExpertFactory, make_agreement, make_order, make_request
 
