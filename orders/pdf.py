@@ -316,6 +316,7 @@ def purchase_order_pdf(order, team_members=None, team_sheet=False):
                     ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
                     ("GRID", (0, 0), (-1, -1), 0.4, GREY),
                     ("ALIGN", (3, 0), (3, -1), "RIGHT"),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ]
             )
         )

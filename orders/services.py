@@ -19,7 +19,6 @@ from django_fsm import can_proceed, has_transition_perm
 from framework_agreements import ceiling
 from framework_agreements.models import FrameworkAgreement
 from teams import services as team_services
-from teams.models import Team
 
 from . import allocation
 from .enums import OrderState
@@ -223,16 +222,16 @@ def order_create(*, team_request, by, agreement=None, previous=None):
         budget_domain=previous.budget_domain if previous else "",
         budget_activity=previous.budget_activity if previous else "",
     )
+    order._history_user = by
+    order._change_reason = "Préparation du bon de commande"
+    order.save()
     order.team = team_services.team_create(
         holder=designation.holder,
         label=team_request.title,
         service=team_request.service,
         required_professions=team_request.required_professions.all(),
+        reference=f"Projet n° {order.pk}",
     )
-    order._history_user = by
-    order._change_reason = "Préparation du bon de commande"
-    order.save()
-    Team.objects.filter(pk=order.team_id).update(reference=f"Projet n° {order.pk}")
     if previous is not None:
         # Same services, re-priced from the new holder's own schedule (matched by code).
         codes = {line.code: line.quantity for line in previous.lines.all()}
@@ -332,7 +331,8 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, today=None):
     # The ledger row was written before the number existed; give it the number now.
     agreement.commitments.filter(source=locked.source_key).update(reference=locked.number)
     if team is not None:
-        Team.objects.filter(pk=team.pk).update(reference=locked.number)
+        team.reference = locked.number
+        team.save(update_fields=["reference"])
     _save(locked, by, action, "")
     _store_pdf(locked)
     return locked
