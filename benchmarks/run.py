@@ -30,6 +30,15 @@ def setup_django():
     call_command("migrate", verbosity=0)
 
 
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def timed(fn, repeat=5):
     samples = []
     for _ in range(repeat):
@@ -138,14 +147,12 @@ def main():
             ("dashboard", "/"),
             ("agreement detail (ceiling)", f"/accords-cadres/{agreement.pk}/"),
         ]:
-            executed = []
+            counter = QueryCounter()
             # request_started resets connection.queries, so count through a wrapper instead.
-            with connection.execute_wrapper(
-                lambda ex, sql, p, many, ctx: (executed.append(sql), ex(sql, p, many, ctx))[1]
-            ):
+            with connection.execute_wrapper(counter):
                 assert client.get(url).status_code == 200, url
             ms = timed(lambda url=url: client.get(url))
-            print(f"{n:>6} | {label:<34} | {ms:>9.1f} | {len(executed):>7}")
+            print(f"{n:>6} | {label:<34} | {ms:>9.1f} | {counter.count:>7}")
         ms = timed(lambda: ceiling.agreement_figures(agreement))
         print(f"{n:>6} | {'ceiling figures (ledger sum)':<34} | {ms:>9.2f} | {1:>7}")
 
