@@ -52,9 +52,10 @@ def validate_siren(value):
 
 class TeamRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Rows this user may read: everything for buyer/finance/admin, own service for a pilot."""
+        """Rows this user may read: a pilot, their own service's; buyer, finance and admin,
+        every request once submitted (a draft stays the pilot's own workspace)."""
         if roles.reads_everything(user):
-            return self
+            return self.exclude(state=RequestState.DRAFT)
         if roles.is_authenticated(user) and user.service_id:
             return self.filter(service_id=user.service_id)
         return self.none()
@@ -114,7 +115,7 @@ class TeamRequest(FSMModelMixin, models.Model):
     def abilities(self, user):
         owner = roles.is_pilot_of(user, self.service_id)
         buyer = roles.is_buyer(user)
-        visible = owner or roles.reads_everything(user)
+        visible = owner or (roles.reads_everything(user) and self.state != RequestState.DRAFT)
         return {
             "view": visible,
             "edit": owner and self.state in (RequestState.DRAFT, RequestState.RETURNED),

@@ -15,9 +15,9 @@ EXPECTED_REQUEST = {
     # role: (view, edit, submit, withdraw, return_for_changes, accept, reject)
     "pilot35": (True, True, True, True, False, False, False),
     "pilot29": (False, False, False, False, False, False, False),
-    "buyer": (True, False, False, False, True, True, True),
-    "finance": (True, False, False, False, False, False, False),
-    "admin": (True, False, False, False, False, False, False),
+    "buyer": (False, False, False, False, True, True, True),
+    "finance": (False, False, False, False, False, False, False),
+    "admin": (False, False, False, False, False, False, False),
 }
 
 
@@ -67,6 +67,12 @@ def test_order_abilities_per_role(role, agreement, all_users):
     order = make_order(u["pilot35"], u["buyer"], u["finance"])
     granted = {k for k, v in order.abilities(u[role]).items() if v}
     assert granted == EXPECTED_ORDER[role]
+
+
+@pytest.mark.parametrize("role", ["buyer", "finance", "admin"])
+def test_dgaln_staff_read_a_request_once_submitted(role, all_users):
+    request = make_request(all_users["pilot35"], state="submitted", buyer=all_users["buyer"])
+    assert request.abilities(all_users[role])["view"]
 
 
 def test_a_pdf_is_downloadable_once_the_order_has_a_number(agreement, all_users):
