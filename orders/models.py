@@ -599,5 +599,13 @@ class LatePaymentRate(models.Model):
 
     @classmethod
     def rate_on(cls, day):
-        row = cls.objects.filter(valid_from__lte=day).first()
-        return row.ecb_rate if row else Decimal("0")
+        return cls.rate_in(cls.table(), day)
+
+    @classmethod
+    def table(cls):
+        """All rates, newest first: one query for a whole export."""
+        return list(cls.objects.order_by("-valid_from").values_list("valid_from", "ecb_rate"))
+
+    @staticmethod
+    def rate_in(table, day):
+        return next((rate for valid_from, rate in table if valid_from <= day), Decimal("0"))

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("demandes/<int:pk>/bon-de-commande/", views.order_create, name="order_create"),
     path("commandes/", views.order_list, name="order_list"),
+    path("commandes/export.xlsx", views.order_list_xlsx, name="order_list_xlsx"),
     path("commandes/<int:pk>/", views.order_detail, name="order_detail"),
     path("commandes/<int:pk>/modifier/", views.order_edit, name="order_edit"),
     path(

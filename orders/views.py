@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from framework_agreements import ceiling
 from framework_agreements.models import FrameworkAgreement
-from procurement import roles
+from procurement import roles, xlsx
 from teams import availability
 from teams import services as team_services
 from teams.forms import JustificationForm, MemberForm, SubstitutionForm
 from teams.models import TeamMember
 
-from . import services
+from . import exports, services
 from .dashboard import dashboard_context
 from .enums import OrderState
 from .forms import (
@@ -262,11 +262,10 @@ def order_create(request, pk):
     return redirect("orders:order_detail", order.pk)
 
 
-@login_required
-def order_list(request):
+def _filtered_orders(request):
     form = OrderFilterForm(request.GET or None)
     queryset = PurchaseOrder.objects.visible_to(request.user).select_related(
-        "holder", "request__department", "agreement"
+        "holder__company", "request__department", "request__service", "agreement"
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -280,12 +279,33 @@ def order_list(request):
             queryset = queryset.filter(created_at__year=data["year"])
         if data["format"]:
             queryset = queryset.filter(request__format=data["format"])
+    return form, queryset
+
+
+@login_required
+def order_list(request):
+    form, queryset = _filtered_orders(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/order_list.html",
-        {"form": form, "page_obj": page},
+        {"form": form, "page_obj": page, "query": request.GET.urlencode()},
     )
+
+
+@login_required
+def order_list_xlsx(request):
+    """The same rows as the list (same filters, same scoping), for finance."""
+    _, queryset = _filtered_orders(request)
+    today = timezone.localdate()
+    content, _ = exports.write_orders(
+        queryset.order_by("agreement_id", "year", "sequence", "pk"), today
+    )
+    response = HttpResponse(content, content_type=xlsx.XLSX_MIME)
+    response["Content-Disposition"] = (
+        f'attachment; filename="bons-de-commande-{today:%Y-%m-%d}.xlsx"'
+    )
+    return response
 
 
 ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(

@@ -8,40 +8,15 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
 from framework_agreements.models import Company, Holder
+from procurement import xlsx
 
 from .models import Expert, Profession
 
-HEADER_FILL = PatternFill("solid", fgColor="000091")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
 DAYS_FORMAT = "0.0"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _text(ws, value):
-    """A cell that stays text: openpyxl would turn '=…' into a formula."""
-    cell = WriteOnlyCell(ws, value="" if value is None else str(value))
-    cell.data_type = "s"
-    return cell
-
-
-def _header(ws, titles, widths):
-    for index, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.fill = HEADER_FILL
-        cell.font = HEADER_FONT
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        cells.append(cell)
-    ws.append(cells)
+XLSX_MIME = xlsx.XLSX_MIME
 
 
 ALLOCATION_COLUMNS = [
@@ -60,37 +35,26 @@ ALLOCATION_COLUMNS = [
 
 def write_allocation(members, title="Affectation des équipes"):
     """One row per expert and order: expert, professions, holder, order, role, days."""
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet(title[:31])
-    _header(ws, [c for c, _ in ALLOCATION_COLUMNS], [w for _, w in ALLOCATION_COLUMNS])
+    workbook, ws = xlsx.new_sheet(title, ALLOCATION_COLUMNS)
     count = 0
     for member in members:
-        days = sum((d.days for d in member.planned_days.all()), Decimal("0"))
-        joined = WriteOnlyCell(ws, value=member.joined_on)
-        joined.number_format = "DD/MM/YYYY"
-        left = WriteOnlyCell(ws, value=member.left_on)
-        left.number_format = "DD/MM/YYYY"
-        total = WriteOnlyCell(ws, value=days)
-        total.number_format = DAYS_FORMAT
         expert = member.expert
         ws.append(
             [
-                _text(ws, str(expert)),
-                _text(ws, ", ".join(p.name for p in expert.professions.all())),
-                _text(ws, expert.company.name),
-                _text(ws, member.team.holder.name),
-                _text(ws, member.team.reference),
-                _text(ws, member.team.label),
-                _text(ws, member.get_role_display()),
-                joined,
-                left,
-                total,
+                xlsx.text(ws, str(expert)),
+                xlsx.text(ws, ", ".join(p.name for p in expert.professions.all())),
+                xlsx.text(ws, expert.company.name),
+                xlsx.text(ws, member.team.holder.name),
+                xlsx.text(ws, member.team.reference),
+                xlsx.text(ws, member.team.label),
+                xlsx.text(ws, member.get_role_display()),
+                xlsx.typed(ws, member.joined_on, xlsx.DATE_FORMAT),
+                xlsx.typed(ws, member.left_on, xlsx.DATE_FORMAT),
+                xlsx.typed(ws, member.total_days(), DAYS_FORMAT),
             ]
         )
         count += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    return xlsx.to_bytes(workbook), count
 
 
 def allocation_queryset(members):
@@ -117,17 +81,13 @@ IMPORT_COLUMNS = [
 
 
 def import_template():
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet("Experts")
-    _header(ws, [c for c, _, _ in IMPORT_COLUMNS], [w for _, w, _ in IMPORT_COLUMNS])
-    ws.append([_text(ws, hint) for _, _, hint in IMPORT_COLUMNS])
+    workbook, ws = xlsx.new_sheet("Experts", [(c, w) for c, w, _ in IMPORT_COLUMNS])
+    ws.append([xlsx.text(ws, hint) for _, _, hint in IMPORT_COLUMNS])
     help_sheet = workbook.create_sheet("Professions")
     help_sheet.append(["Professions reconnues"])
     for profession in Profession.objects.order_by("name"):
         help_sheet.append([profession.name])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(workbook)
 
 
 @dataclass

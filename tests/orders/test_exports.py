@@ -1,0 +1,79 @@
+import datetime
+import io
+from decimal import Decimal
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from orders import services
+from orders.enums import OrderState
+from orders.models import PurchaseOrder
+from tests.factories import make_agreement, make_order
+
+
+def _rows(response):
+    ws = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in ws[1]]
+    return ws, [
+        dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)
+    ]
+
+
+def test_finance_exports_orders_with_amounts_invoice_and_late_interest(
+    client, pilot35, buyer, finance
+):
+    make_agreement()
+    order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
+    services.order_transition(
+        order=order,
+        action_name="invoice",
+        by=finance,
+        number="FA-1",
+        amount=Decimal("21720.00"),
+        received_on=datetime.date(2026, 3, 2),
+    )
+    services.order_transition(
+        order=PurchaseOrder.objects.get(pk=order.pk),
+        action_name="pay",
+        by=finance,
+        on=datetime.date(2026, 4, 11),
+    )
+    make_order(pilot35, buyer, finance)  # a draft, exported without a number
+    client.force_login(finance)
+    response = client.get(reverse("orders:order_list_xlsx"))
+    ws, rows = _rows(response)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    paid = next(r for r in rows if r["Numéro"] == order.number)
+    assert paid["Montant HT"] == 18100 and paid["Montant TTC"] == 21720
+    assert paid["Jours de retard"] == 10 and paid["Intérêts moratoires"] == 60.4
+    assert paid["Indemnité forfaitaire"] == 40
+    assert paid["SIRET"] == order.holder.company.siret and paid["Titulaire"] == order.holder.name
+    assert len(rows) == 2 and ws.freeze_panes == "A2"
+    assert ws["J2"].number_format == '#,##0.00 "€"'
+
+
+def test_the_export_follows_the_filters_and_the_pilots_scope(
+    client, pilot35, pilot29, buyer, finance
+):
+    make_agreement()
+    mine = make_order(pilot29, buyer, finance, state=OrderState.ISSUED)
+    theirs = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    make_order(pilot29, buyer, finance)
+    client.force_login(pilot29)
+    _, rows = _rows(client.get(reverse("orders:order_list_xlsx")))
+    numbers = [r["Numéro"] for r in rows]
+    assert mine.number in numbers and theirs.number not in numbers
+    _, rows = _rows(client.get(reverse("orders:order_list_xlsx"), {"state": "issued"}))
+    assert [r["Numéro"] for r in rows] == [mine.number]
+
+
+def test_the_export_runs_a_constant_number_of_queries(
+    client, pilot35, buyer, finance, django_assert_num_queries
+):
+    make_agreement()
+    for state in (OrderState.ISSUED, OrderState.PAID, OrderState.DRAFT):
+        make_order(pilot35, buyer, finance, state=state)
+    client.force_login(finance)
+    # session, user, orders (one joined query), late-payment rates
+    with django_assert_num_queries(4):
+        client.get(reverse("orders:order_list_xlsx"))
