@@ -42,6 +42,16 @@ from .timeline import timeline
 PAGE_SIZE = 25
 
 
+def _attempt(request, action, success):
+    """Run a business action; its refusal becomes an error message, never a 500."""
+    try:
+        action()
+    except (services.ActionRefused, team_services.TeamRefused) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+
+
 def _get_request_for_user(user, pk, queryset=None):
     """The request if this user may read it; 404 otherwise, so nothing leaks."""
     queryset = queryset if queryset is not None else TeamRequest.objects.all()
@@ -194,18 +204,17 @@ def request_transition(request, pk, action):
     if not form.is_valid():
         messages.error(request, "Formulaire incomplet : " + _errors_text(form))
         return redirect("orders:request_detail", pk)
-    try:
-        services.request_transition(
+    _attempt(
+        request,
+        lambda: services.request_transition(
             team_request=team_request,
             action_name=action,
             by=request.user,
             comment=form.cleaned_data["comment"],
             expected_state=form.cleaned_data["expected_state"],
-        )
-    except services.ActionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Action effectuée : {services.REQUEST_ACTIONS[action].label}.")
+        ),
+        f"Action effectuée : {services.REQUEST_ACTIONS[action].label}.",
+    )
     return redirect("orders:request_detail", pk)
 
 
@@ -400,14 +409,13 @@ def order_edit(request, pk):
     if not form.is_valid():
         messages.error(request, "Projet non enregistré : " + _errors_text(form))
         return redirect("orders:order_detail", pk)
-    try:
-        services.order_update_draft(
+    _attempt(
+        request,
+        lambda: services.order_update_draft(
             order=order, by=request.user, quantities=form.quantities(), fields=form.field_values()
-        )
-    except services.ActionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Le projet de bon de commande a été enregistré.")
+        ),
+        "Le projet de bon de commande a été enregistré.",
+    )
     return redirect("orders:order_detail", pk)
 
 
@@ -424,19 +432,18 @@ def order_transition(request, pk, action):
     data = dict(form.cleaned_data)
     comment = data.pop("comment")
     expected = data.pop("expected_state")
-    try:
-        services.order_transition(
+    _attempt(
+        request,
+        lambda: services.order_transition(
             order=order,
             action_name=action,
             by=request.user,
             comment=comment,
             expected_state=expected,
             **data,
-        )
-    except services.ActionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Action effectuée : {services.ORDER_ACTIONS[action].label}.")
+        ),
+        f"Action effectuée : {services.ORDER_ACTIONS[action].label}.",
+    )
     return redirect("orders:order_detail", pk)
 
 
@@ -492,19 +499,18 @@ def team_member_add(request, pk):
         "on_site": order.session_start or timezone.localdate(),
         "synthesis": order.delivery_deadline or order.session_end or timezone.localdate(),
     }
-    try:
-        team_services.team_add_member(
+    _attempt(
+        request,
+        lambda: team_services.team_add_member(
             team=order.team,
             expert=form.cleaned_data["expert"],
             role=form.cleaned_data["role"],
             days=form.days(),
             months=months,
             by=request.user,
-        )
-    except team_services.TeamRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{form.cleaned_data['expert']} a été ajouté à l'équipe.")
+        ),
+        f"{form.cleaned_data['expert']} a été ajouté à l'équipe.",
+    )
     return redirect("orders:order_detail", pk)
 
 
@@ -513,12 +519,11 @@ def team_member_add(request, pk):
 def team_member_remove(request, pk, member_pk):
     order = _team_of(request, pk, "edit")
     member = get_object_or_404(order.team.members, pk=member_pk)
-    try:
-        team_services.team_remove_member(member=member, by=request.user)
-    except team_services.TeamRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{member.expert} a été retiré de l'équipe.")
+    _attempt(
+        request,
+        lambda: team_services.team_remove_member(member=member, by=request.user),
+        f"{member.expert} a été retiré de l'équipe.",
+    )
     return redirect("orders:order_detail", pk)
 
 
@@ -541,18 +546,17 @@ def substitution_request(request, pk):
     if not form.is_valid():
         messages.error(request, "Demande non enregistrée : " + _errors_text(form))
         return redirect("orders:order_detail", pk)
-    try:
-        team_services.substitution_request(
+    _attempt(
+        request,
+        lambda: team_services.substitution_request(
             team=order.team,
             outgoing=form.cleaned_data["outgoing"],
             incoming=form.cleaned_data["incoming"],
             reason=form.cleaned_data["reason"],
             by=request.user,
-        )
-    except team_services.TeamRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "La demande de substitution a été enregistrée.")
+        ),
+        "La demande de substitution a été enregistrée.",
+    )
     return redirect("orders:order_detail", pk)
 
 
@@ -563,19 +567,16 @@ def substitution_decide(request, pk, substitution_pk, decision):
     if order.team is None or decision not in ("accept", "refuse"):
         raise PermissionDenied
     substitution = get_object_or_404(order.team.substitutions, pk=substitution_pk)
-    try:
-        team_services.substitution_decide(
+    _attempt(
+        request,
+        lambda: team_services.substitution_decide(
             substitution=substitution,
             accept=decision == "accept",
             by=request.user,
             comment=request.POST.get("comment", ""),
-        )
-    except team_services.TeamRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, "Substitution acceptée." if decision == "accept" else "Substitution refusée."
-        )
+        ),
+        "Substitution acceptée." if decision == "accept" else "Substitution refusée.",
+    )
     return redirect("orders:order_detail", pk)
 
 
