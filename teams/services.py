@@ -223,8 +223,13 @@ def expert_queryset_for(holder):
     return Expert.objects.filter(holder=holder, is_active=True).prefetch_related("professions")
 
 
+# Above this, a month's plan is more than one person's working days.
+WORKING_DAYS_PER_MONTH = Decimal("20")
+
+
 def workload(expert):
-    """Planned days per month and per atelier for one expert: [(month, [(team, days)], total)]."""
+    """Planned days per month and per atelier for one expert:
+    [(month, [(team, days)], total, overloaded)]."""
     lines = (
         PlannedDays.objects.filter(member__expert=expert)
         .select_related("member__team")
@@ -234,7 +239,15 @@ def workload(expert):
     for line in lines:
         teams = by_month.setdefault(line.month, {})
         teams[line.member.team] = teams.get(line.member.team, Decimal("0")) + line.days
-    return [
-        (month, sorted(teams.items(), key=lambda kv: kv[0].pk), sum(teams.values()))
-        for month, teams in sorted(by_month.items())
-    ]
+    rows = []
+    for month, teams in sorted(by_month.items()):
+        total = sum(teams.values())
+        rows.append(
+            (
+                month,
+                sorted(teams.items(), key=lambda kv: kv[0].pk),
+                total,
+                total > WORKING_DAYS_PER_MONTH,
+            )
+        )
+    return rows

@@ -36,7 +36,11 @@ def _manage(*args, **env):
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+            },
             **env,
         },
         capture_output=True,

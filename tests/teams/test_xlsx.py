@@ -226,3 +226,14 @@ def test_an_expert_of_another_company_is_refused(client, buyer, holder):
     )
     assert response.status_code == 200 and "cotraitants" in response.content.decode()
     assert not Expert.objects.exists()
+
+
+def test_a_month_over_twenty_working_days_is_flagged(pilot35, buyer, finance):
+    orders, expert = _allocation_fixture(pilot35, buyer, finance)
+    assert [row[3] for row in team_services.workload(expert)] == [False]
+    for order in [make_order(pilot35, buyer, finance) for _ in range(4)]:
+        team_services.team_add_member(
+            team=order.team, expert=expert, role="expert", days={"on_site": 4}
+        )
+    ((month, teams, total, overloaded),) = team_services.workload(expert)
+    assert total == Decimal("23.0") and overloaded and len(teams) == 6

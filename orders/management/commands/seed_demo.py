@@ -385,7 +385,8 @@ class Command(BaseCommand):
         """The holder's proposal: a lead from the mandataire, then cover what was asked."""
         team = order.team
         experts = list(Expert.objects.filter(holder=order.holder).prefetch_related("professions"))
-        lead = next(e for e in experts if e.company_id == order.holder.company_id)
+        leads = [e for e in experts if e.company_id == order.holder.company_id]
+        lead = leads[order.pk % len(leads)]  # the mandataire's project leads take turns
         chosen = [lead]
         wanted = set(order.request.required_professions.values_list("pk", flat=True))
         wanted -= {p.pk for p in lead.professions.all()}
