@@ -115,6 +115,10 @@ def team_book(*, team, start, end, place=""):
     team = _locked(team)
     if not (start and end):
         return
+    # Lock the members' expert rows (in a fixed order, so two teams never deadlock): two
+    # confirmations sharing an expert are serialised, and the second one sees the first booking.
+    expert_ids = sorted(m.expert_id for m in team.active_members())
+    list(Expert.objects.select_for_update().filter(pk__in=expert_ids).order_by("pk"))
     conflicts = availability.team_conflicts(team, start, end)
     if conflicts:
         raise TeamRefused("Indisponibilité : " + availability.describe(conflicts) + ".")
@@ -186,6 +190,7 @@ def substitution_decide(*, substitution, accept, by, comment="", today=None):
     if accept:
         today = today or timezone.localdate()
         outgoing = TeamMember.objects.select_for_update().get(pk=substitution.outgoing_id)
+        Expert.objects.select_for_update().get(pk=substitution.incoming_id)
         booking = Booking.objects.filter(team=substitution.team, expert=outgoing.expert).first()
         if booking:
             conflicts = availability.overlapping(

@@ -120,3 +120,40 @@ def test_concurrent_issue_and_cancel_keep_the_ledger_consistent():
         .values_list("sequence", flat=True)
     )
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_two_concurrent_confirmations_never_double_book_an_expert(run):
+    import datetime
+
+    from teams import services as team_services
+    from teams.models import Booking, TeamMember
+
+    buyer = UserFactory(buyer=True)
+    pilot = UserFactory()
+    finance = UserFactory(finance=True)
+    make_agreement(holders=1, prefix=f"B{run}")
+    orders = [make_order(pilot, buyer, finance) for _ in range(2)]
+    shared = orders[0].team.members.get().expert
+    TeamMember.objects.filter(team=orders[1].team).update(expert=shared)
+    start, end = datetime.date(2027, 6, 1), datetime.date(2027, 6, 3)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def confirm(order):
+        barrier.wait()
+        try:
+            team_services.team_confirm(team=order.team, start=start, end=end, by=buyer)
+            results.append("ok")
+        except team_services.TeamRefused:
+            results.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm, args=(o,)) for o in orders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(results) == ["ok", "refused"]
+    assert Booking.objects.filter(expert=shared).count() == 1
