@@ -149,10 +149,6 @@ class FrameworkAgreement(models.Model):
         on = on or datetime.date.today()
         return self.start_date <= on <= self.end_date
 
-    @property
-    def uses_purchase_orders(self):
-        return self.mechanism == Mechanism.PURCHASE_ORDERS
-
     def is_authorised_buyer(self, service):
         if service is None:
             return False

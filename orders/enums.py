@@ -55,15 +55,3 @@ class OrderState(models.TextChoices):
 
 
 CANCELLABLE_ORDER_STATES = [OrderState.DRAFT, OrderState.ISSUED, OrderState.NOTIFIED]
-# States in which the amount is held against the ceiling.
-COMMITTED_ORDER_STATES = [
-    OrderState.ISSUED,
-    OrderState.NOTIFIED,
-    OrderState.ACCEPTED,
-    OrderState.IN_PROGRESS,
-    OrderState.DELIVERED,
-    OrderState.SERVICE_DONE,
-    OrderState.INVOICED,
-    OrderState.PAID,
-    OrderState.CLOSED,
-]

@@ -69,10 +69,6 @@ class Service(models.Model):
     def __str__(self):
         return self.short_name
 
-    @property
-    def is_central(self):
-        return self.kind == ServiceKind.DGALN
-
     def departments(self):
         """Departments this service may file requests for."""
         if self.department_id:
@@ -101,19 +97,3 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
-
-    @property
-    def is_buyer(self):
-        return self.role == Role.BUYER
-
-    @property
-    def is_pilot(self):
-        return self.role == Role.PILOT
-
-    @property
-    def is_finance(self):
-        return self.role == Role.FINANCE
-
-    @property
-    def is_app_admin(self):
-        return self.role == Role.ADMIN or self.is_superuser

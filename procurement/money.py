@@ -14,7 +14,7 @@ def to_cents(value):
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def format_euros(amount, symbol=True):
+def format_euros(amount):
     """French format: 1 234 567,89 €."""
     quantised = to_cents(amount)
     sign = "-" if quantised < 0 else ""
@@ -23,5 +23,4 @@ def format_euros(amount, symbol=True):
     while integer:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
-    text = f"{sign}{NBSP.join(groups)},{cents}"
-    return f"{text}{NBSP}€" if symbol else text
+    return f"{sign}{NBSP.join(groups)},{cents}{NBSP}€"

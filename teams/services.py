@@ -224,10 +224,6 @@ def substitution_decide(*, substitution, accept, by, comment="", today=None):
     return substitution
 
 
-def expert_queryset_for(holder):
-    return Expert.objects.filter(holder=holder, is_active=True).prefetch_related("professions")
-
-
 # Above this, a month's plan is more than one person's working days.
 WORKING_DAYS_PER_MONTH = Decimal("20")
 
