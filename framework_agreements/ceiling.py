@@ -87,6 +87,13 @@ def figures_for_agreements(agreements):
     }
 
 
+def with_figures(agreements):
+    """[(agreement, figures)] for the agreement lists and dashboards, in one ledger query."""
+    agreements = list(agreements)
+    figures = figures_for_agreements(agreements)
+    return [(a, figures[a.pk]) for a in agreements]
+
+
 @transaction.atomic
 def commit(*, agreement, lot, amount, source, reference, by):
     """Lock the agreement, check both ceilings, then append a commitment row.

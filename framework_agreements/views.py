@@ -11,9 +11,7 @@ from .models import FrameworkAgreement, Holder, LotHolding, PriceLine
 @login_required
 def agreement_list(request):
     # Every role reads the agreements: they are public contracts (and published as open data).
-    agreements = list(FrameworkAgreement.objects.order_by("-start_date"))
-    figures = ceiling.figures_for_agreements(agreements)
-    rows = [(a, figures[a.pk]) for a in agreements]
+    rows = ceiling.with_figures(FrameworkAgreement.objects.order_by("-start_date"))
     return render(request, "framework_agreements/list.html", {"rows": rows})
 
 

@@ -6,6 +6,7 @@ from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
+from framework_agreements.models import Holder
 from procurement.models import Department
 from teams.models import Profession
 
@@ -126,18 +127,12 @@ class OrderFilterForm(DsfrBaseForm):
         label="Département", queryset=Department.objects.all(), required=False, empty_label="Tous"
     )
     holder = forms.ModelChoiceField(
-        label="Titulaire", queryset=None, required=False, empty_label="Tous"
+        label="Titulaire", queryset=Holder.objects.all(), required=False, empty_label="Tous"
     )
     year = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
     format = forms.ChoiceField(
         label="Format", choices=[("", "Tous")] + AtelierFormat.choices, required=False
     )
-
-    def __init__(self, *args, **kwargs):
-        from framework_agreements.models import Holder
-
-        super().__init__(*args, **kwargs)
-        self.fields["holder"].queryset = Holder.objects.all()
 
 
 class OrderDraftForm(DsfrBaseForm, forms.ModelForm):

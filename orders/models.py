@@ -335,6 +335,12 @@ class PurchaseOrder(FSMModelMixin, models.Model):
     def __str__(self):
         return self.number or f"Projet de bon de commande n° {self.pk}"
 
+    def price_schedule(self):
+        """The holder's price lines on this order's lot (its BPU): what the order may buy."""
+        return PriceLine.objects.filter(
+            holding__lot_id=self.lot_id, holding__holder_id=self.holder_id
+        ).order_by("code")
+
     @property
     def source_key(self):
         """How the ceiling ledger names this order."""

@@ -146,15 +146,16 @@ def _recompute_totals(order):
     order.total_incl_tax = order.total_excl_tax + order.total_vat
 
 
-def _default_quantities(holding):
+def _default_quantities(price_lines):
     """A Flash order starts with the atelier lump sum (the first line of the schedule) × 1."""
-    first = holding.price_lines.order_by("code").first()
+    first = price_lines.order_by("code").first()
     return {first.pk: Decimal("1")} if first else {}
 
 
-def _set_lines(order, holding, quantities):
+def _set_lines(order, quantities):
+    """Replace the order's lines: its holder's schedule lines × quantities, prices frozen."""
     order.lines.all().delete()
-    for price_line in holding.price_lines.filter(pk__in=quantities):
+    for price_line in order.price_schedule().filter(pk__in=quantities):
         quantity = quantities[price_line.pk]
         if quantity and quantity > 0:
             OrderLine.objects.create(
@@ -235,14 +236,10 @@ def order_create(*, team_request, by, agreement=None, previous=None):
     if previous is not None:
         # Same services, re-priced from the new holder's own schedule (matched by code).
         codes = {line.code: line.quantity for line in previous.lines.all()}
-        quantities = {
-            pl.pk: codes[pl.code]
-            for pl in designation.holding.price_lines.all()
-            if pl.code in codes
-        }
+        quantities = {pl.pk: codes[pl.code] for pl in order.price_schedule() if pl.code in codes}
     else:
-        quantities = _default_quantities(designation.holding)
-    _set_lines(order, designation.holding, quantities)
+        quantities = _default_quantities(order.price_schedule())
+    _set_lines(order, quantities)
     order._history_user = by
     order._change_reason = "Lignes tarifées depuis le bordereau du titulaire"
     order.save()
@@ -255,15 +252,14 @@ def order_update_draft(*, order, by, quantities, fields):
     locked = _lock(PurchaseOrder, order, OrderState.DRAFT)
     if not locked.abilities(by)["edit"]:
         raise ActionRefused("Vous ne pouvez pas modifier ce bon de commande.")
-    holding = locked.lot.holdings.get(holder=locked.holder)
-    valid_ids = set(holding.price_lines.values_list("pk", flat=True))
+    valid_ids = set(locked.price_schedule().values_list("pk", flat=True))
     if set(quantities) - valid_ids:
         raise ActionRefused("Ligne de prix inconnue pour ce titulaire.")
     if not any(q and q > 0 for q in quantities.values()):
         raise ActionRefused("Le bon de commande doit comporter au moins une ligne.")
     for name, value in fields.items():
         setattr(locked, name, value)
-    _set_lines(locked, holding, quantities)
+    _set_lines(locked, quantities)
     locked._history_user = by
     locked._change_reason = "Modification du projet"
     locked.save()
@@ -406,6 +402,13 @@ def _send_notification(order_id):
     message.send()
 
 
+def _team_action(function, prefix="", **kwargs):
+    try:
+        return function(**kwargs)
+    except team_services.TeamRefused as exc:
+        raise ActionRefused(f"{prefix}{exc}") from exc
+
+
 @transaction.atomic
 def order_transition(*, order, action_name, by, comment="", expected_state=None, **data):
     """Every order action but issue: lock, check, transition, save, side effects."""
@@ -414,49 +417,44 @@ def order_transition(*, order, action_name, by, comment="", expected_state=None,
     action = ORDER_ACTIONS[action_name]
     locked = _lock(PurchaseOrder, order, expected_state)
     method = getattr(locked, action_name)
+    _check(locked, method, by, action)
+    comment = _reason(action, comment)
     today = timezone.localdate()
-    # Fields that the transition's conditions read are set before the check.
+
+    # What the holder's team needs, checked once the role and the state are known to be right.
     if action_name == "start":
         for field in ("session_start", "session_end", "session_place", "delivery_deadline"):
             if data.get(field):
                 setattr(locked, field, data[field])
-    elif action_name == "deliver" and data.get("deliverable"):
-        locked.deliverable = data["deliverable"]
-    if locked.state == OrderState.ACCEPTED and action_name == "start":
         if not (locked.session_start and locked.session_end and locked.session_place):
             raise ActionRefused("Indiquez les dates et le lieu de la session sur site.")
         if locked.session_end < locked.session_start:
             raise ActionRefused("La fin de la session précède son début.")
-        if locked.team is not None and has_transition_perm(method, by):
-            try:
-                team_services.team_book(
-                    team=locked.team,
-                    start=locked.session_start,
-                    end=locked.session_end,
-                    place=locked.session_place,
-                )
-            except team_services.TeamRefused as exc:
-                raise ActionRefused(str(exc)) from exc
-    if locked.state == OrderState.NOTIFIED and action_name == "holder_accept":
-        if has_transition_perm(method, by):
-            # The holder's acceptance records its team for good (lead, coverage, availability).
-            if locked.team is None:
-                raise ActionRefused("Enregistrez l'équipe proposée par le titulaire.")
-            try:
-                team_services.team_confirm(
-                    team=locked.team,
-                    start=locked.session_start,
-                    end=locked.session_end,
-                    place=locked.session_place,
-                    by=by,
-                )
-            except team_services.TeamRefused as exc:
-                raise ActionRefused(f"Acceptation refusée : {exc}") from exc
-    if locked.state == OrderState.IN_PROGRESS and action_name == "deliver":
-        if not locked.deliverable:
+        if locked.team is not None:
+            _team_action(
+                team_services.team_book,
+                team=locked.team,
+                start=locked.session_start,
+                end=locked.session_end,
+                place=locked.session_place,
+            )
+    elif action_name == "holder_accept":
+        # The holder's acceptance records its team for good (lead, coverage, availability).
+        if locked.team is None:
+            raise ActionRefused("Enregistrez l'équipe proposée par le titulaire.")
+        _team_action(
+            team_services.team_confirm,
+            prefix="Acceptation refusée : ",
+            team=locked.team,
+            start=locked.session_start,
+            end=locked.session_end,
+            place=locked.session_place,
+            by=by,
+        )
+    elif action_name == "deliver":
+        if not data.get("deliverable"):
             raise ActionRefused("Joignez le livrable de synthèse (PDF).")
-    _check(locked, method, by, action)
-    comment = _reason(action, comment)
+        locked.deliverable = data["deliverable"]
 
     if action_name == "start":
         method()

@@ -65,9 +65,9 @@ def _get_order_for_user(user, pk, queryset=None):
 
 @login_required
 def dashboard(request):
-    agreements = list(FrameworkAgreement.objects.order_by("-start_date"))
-    figures = ceiling.figures_for_agreements(agreements)
-    context = {"agreement_rows": [(a, figures[a.pk]) for a in agreements]}
+    context = {
+        "agreement_rows": ceiling.with_figures(FrameworkAgreement.objects.order_by("-start_date"))
+    }
     context.update(dashboard_context(request.user))
     return render(request, "orders/dashboard.html", context)
 
@@ -380,7 +380,7 @@ def order_detail(request, pk):
         "orders/order_detail.html",
         {
             **team_context,
-            "documents": [d for d in order.documents.all()] if abilities["download_pdf"] else [],
+            "documents": list(order.documents.all()) if abilities["download_pdf"] else [],
             "object": order,
             "abilities": abilities,
             "actions": actions,
@@ -390,7 +390,7 @@ def order_detail(request, pk):
             "edit_form": (
                 OrderDraftForm(
                     instance=order,
-                    price_lines=order.lot.holdings.get(holder=order.holder).price_lines.all(),
+                    price_lines=order.price_schedule(),
                 )
                 if abilities["edit"]
                 else None
@@ -404,8 +404,7 @@ def order_detail(request, pk):
 def order_edit(request, pk):
     order = _get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
     roles.require(order.abilities(request.user), "edit")
-    price_lines = order.lot.holdings.get(holder=order.holder).price_lines.all()
-    form = OrderDraftForm(request.POST, instance=order, price_lines=price_lines)
+    form = OrderDraftForm(request.POST, instance=order, price_lines=order.price_schedule())
     if not form.is_valid():
         messages.error(request, "Projet non enregistré : " + _errors_text(form))
         return redirect("orders:order_detail", pk)

@@ -2,7 +2,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
-from framework_agreements.models import Company
+from framework_agreements.models import Company, Holder
 
 from .models import Expert, MemberRole, Phase, Profession
 
@@ -37,17 +37,14 @@ class ExpertForm(DsfrBaseForm, forms.ModelForm):
 
 class ExpertFilterForm(DsfrBaseForm):
     holder = forms.ModelChoiceField(
-        label="Titulaire", queryset=None, required=False, empty_label="Tous"
+        label="Titulaire",
+        queryset=Holder.objects.order_by("name"),
+        required=False,
+        empty_label="Tous",
     )
     profession = forms.ModelChoiceField(
         label="Profession", queryset=Profession.objects.all(), required=False, empty_label="Toutes"
     )
-
-    def __init__(self, *args, **kwargs):
-        from framework_agreements.models import Holder
-
-        super().__init__(*args, **kwargs)
-        self.fields["holder"].queryset = Holder.objects.order_by("name")
 
 
 class ImportForm(DsfrBaseForm):

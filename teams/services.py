@@ -65,8 +65,9 @@ def team_add_member(*, team, expert, role, days, months=None, by=None):
                 "Le chef de projet doit appartenir au titulaire ou, pour un groupement, à son "
                 "mandataire."
             )
-    member = TeamMember.objects.create(team=team, expert=expert, role=role)
-    member._history_user = by
+    member = TeamMember(team=team, expert=expert, role=role)
+    member._history_user = by  # read by django-simple-history when the row is saved
+    member.save()
     months = months or {}
     for phase, value in days.items():
         if value and Decimal(value) > 0:
@@ -84,6 +85,7 @@ def team_remove_member(*, member, by=None):
             "L'équipe est confirmée : tout changement passe par une demande de substitution."
         )
     Booking.objects.filter(team=team, expert=member.expert).delete()
+    member._history_user = by
     member.delete()
 
 

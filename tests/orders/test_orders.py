@@ -193,7 +193,7 @@ def test_issuing_is_refused_when_the_agreement_is_not_in_force(db, pilot35, buye
 
 def test_amounts_are_decimal_and_rounded_per_line_half_up(agreement, pilot35, buyer, finance):
     order = make_order(pilot35, buyer, finance)
-    lines = {pl.code: pl for pl in order.lot.holdings.get(holder=order.holder).price_lines.all()}
+    lines = {pl.code: pl for pl in order.price_schedule()}
     order = services.order_update_draft(
         order=order,
         by=buyer,

@@ -71,7 +71,7 @@ def test_order_detail_queries_do_not_grow_with_history_lines_or_members(
         team_services.team_add_member(
             team=big.team, expert=expert, role="expert", days={"on_site": 2, "synthesis": 1}
         )
-    lines = big.lot.holdings.get(holder=big.holder).price_lines.all()
+    lines = big.price_schedule()
     services.order_update_draft(
         order=big,
         by=buyer,

@@ -378,3 +378,17 @@ def test_team_members_cannot_be_edited_by_pilots_or_another_service(
     client.force_login(pilot29)
     assert client.post(url, {"expert": expert.pk, "role": "expert"}).status_code == 404
     assert order.team.members.count() == 1
+
+
+def test_adding_and_removing_a_member_is_kept_in_history_with_the_user(
+    agreement, pilot35, buyer, finance
+):
+    order = make_order(pilot35, buyer, finance)
+    expert = ExpertFactory(holder=order.holder)
+    member = team_services.team_add_member(
+        team=order.team, expert=expert, role="expert", days={}, by=buyer
+    )
+    member_id = member.pk  # delete() clears it
+    team_services.team_remove_member(member=member, by=buyer)
+    rows = TeamMember.history.filter(id=member_id).order_by("history_date")
+    assert [(r.history_type, r.history_user) for r in rows] == [("+", buyer), ("-", buyer)]

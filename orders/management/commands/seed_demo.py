@@ -284,9 +284,8 @@ class Command(BaseCommand):
         flash_lot, _ = Lot.objects.update_or_create(
             agreement=flash, number=1, defaults={"title": "Ateliers Flash — national"}
         )
-        for name, kind, ctype, lead, members, lump_sum in FLASH_HOLDERS:
+        for rank, (name, kind, ctype, lead, members, lump_sum) in enumerate(FLASH_HOLDERS, 1):
             holder = self.holder(name, kind, ctype, lead, members)
-            rank = FLASH_HOLDERS.index((name, kind, ctype, lead, members, lump_sum)) + 1
             holding, _ = LotHolding.objects.update_or_create(
                 lot=flash_lot, holder=holder, defaults={"rank": rank}
             )
@@ -477,7 +476,7 @@ class Command(BaseCommand):
             by=buyer,
             quantities={
                 pl.pk: Decimal("1") if pl.code in ("F01", "F03") else Decimal("0")
-                for pl in order.lot.holdings.get(holder=order.holder).price_lines.all()
+                for pl in order.price_schedule()
             },
             fields={
                 # Sessions five days apart, so no expert is on two sites at once.
