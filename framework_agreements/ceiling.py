@@ -3,14 +3,19 @@
 Every kind of order (purchase order, subsequent contract) commits its amount here and nowhere
 else. The agreement row is locked with SELECT … FOR UPDATE for the whole check-and-insert, so two
 buyers committing at the same second are serialised and the total can never pass the maximum.
+
+The ledger (CommitmentEntry) is append-only and is the source of truth. The agreement and each
+lot also keep a running committed total, moved by the same functions under the same lock, so
+a check reads one row instead of summing the ledger; `verify` compares the two.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from procurement.money import format_euros, to_cents
 
@@ -54,48 +59,51 @@ class CeilingFigures:
         return self.committed >= self.maximum
 
 
-def _committed(filter_q):
+def ledger_total(filter_q):
     total = CommitmentEntry.objects.filter(filter_q).aggregate(total=Coalesce(Sum("amount"), ZERO))[
         "total"
     ]
     return to_cents(total)
 
 
+def _figures(model, pk):
+    maximum, committed = model.objects.values_list("maximum_amount", "committed_amount").get(pk=pk)
+    return CeilingFigures(maximum, to_cents(committed))
+
+
 def agreement_figures(agreement):
-    return CeilingFigures(agreement.maximum_amount, _committed(Q(agreement=agreement)))
+    """Current figures, read afresh (one row, no sum)."""
+    return _figures(FrameworkAgreement, agreement.pk)
 
 
 def lot_figures(lot):
     """Figures for a lot with its own maximum, else None."""
     if lot.maximum_amount is None:
         return None
-    return CeilingFigures(lot.maximum_amount, _committed(Q(lot=lot)))
-
-
-def figures_for_agreements(agreements):
-    """Figures for many agreements in one query (list pages)."""
-    ids = [a.pk for a in agreements]
-    totals = dict(
-        CommitmentEntry.objects.filter(agreement_id__in=ids)
-        .values_list("agreement_id")
-        .annotate(total=Sum("amount"))
-        .values_list("agreement_id", "total")
-    )
-    return {
-        a.pk: CeilingFigures(a.maximum_amount, to_cents(totals.get(a.pk) or ZERO))
-        for a in agreements
-    }
+    return _figures(Lot, lot.pk)
 
 
 def with_figures(agreements):
-    """[(agreement, figures)] for the agreement lists and dashboards, in one ledger query."""
-    agreements = list(agreements)
-    figures = figures_for_agreements(agreements)
-    return [(a, figures[a.pk]) for a in agreements]
+    """[(agreement, figures)] for the agreement lists and dashboards, from the rows loaded."""
+    return [(a, CeilingFigures(a.maximum_amount, to_cents(a.committed_amount))) for a in agreements]
+
+
+def held_by(source, agreement=None):
+    """What `source` still holds committed."""
+    q = Q(source=source) if agreement is None else Q(agreement=agreement, source=source)
+    return ledger_total(q)
+
+
+def _move(locked, lot, amount):
+    FrameworkAgreement.objects.filter(pk=locked.pk).update(
+        committed_amount=F("committed_amount") + amount
+    )
+    if lot is not None:
+        Lot.objects.filter(pk=lot.pk).update(committed_amount=F("committed_amount") + amount)
 
 
 @transaction.atomic
-def commit(*, agreement, lot, amount, source, reference, by):
+def commit(*, agreement, lot, amount, source, reference, by, holder=None, year=None):
     """Lock the agreement, check both ceilings, then append a commitment row.
 
     Callers must already be inside the transaction that changes the order, so the commitment
@@ -105,51 +113,88 @@ def commit(*, agreement, lot, amount, source, reference, by):
     if amount <= 0:
         raise ValueError("A commitment must be positive.")
     locked = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
-    committed = _committed(Q(agreement=locked))
-    if committed + amount > locked.maximum_amount:
+    if locked.committed_amount + amount > locked.maximum_amount:
         raise CeilingExceeded(
             label="de l'accord-cadre",
             maximum=locked.maximum_amount,
-            committed=committed,
+            committed=to_cents(locked.committed_amount),
             amount=amount,
         )
     if lot is not None:
-        lot = Lot.objects.get(pk=lot.pk)
-        if lot.maximum_amount is not None:
-            lot_committed = _committed(Q(lot=lot))
-            if lot_committed + amount > lot.maximum_amount:
-                raise CeilingExceeded(
-                    label=f"du lot {lot.number}",
-                    maximum=lot.maximum_amount,
-                    committed=lot_committed,
-                    amount=amount,
-                )
-    return CommitmentEntry.objects.create(
+        lot = Lot.objects.get(pk=lot.pk)  # its rows move only under the agreement's lock
+        if lot.maximum_amount is not None and lot.committed_amount + amount > lot.maximum_amount:
+            raise CeilingExceeded(
+                label=f"du lot {lot.number}",
+                maximum=lot.maximum_amount,
+                committed=to_cents(lot.committed_amount),
+                amount=amount,
+            )
+    entry = CommitmentEntry.objects.create(
         agreement=locked,
         lot=lot,
+        holder=holder,
+        fiscal_year=year or timezone.localdate().year,
         kind=CommitmentKind.COMMIT,
         amount=amount,
         source=source,
         reference=reference,
         created_by=by,
     )
+    _move(locked, lot, amount)
+    return entry
 
 
 @transaction.atomic
-def release(*, agreement, source, reference, by):
-    """Release what `source` still holds committed (idempotent: nothing left, nothing written)."""
-    FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
-    entries = CommitmentEntry.objects.filter(agreement=agreement, source=source)
-    held = entries.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
-    if held <= 0:
+def release(*, agreement, source, reference, by, amount=None):
+    """Release what `source` still holds committed, or only `amount` of it (a contract closed
+    below its amount). Nothing held, nothing written."""
+    locked = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
+    entries = CommitmentEntry.objects.filter(agreement=locked, source=source)
+    held = to_cents(entries.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
+    amount = held if amount is None else to_cents(amount)
+    if amount > held:
+        raise ValueError(f"Cannot release {amount}: {source} holds {held}.")
+    if amount <= 0:
         return None
-    lot_id = entries.filter(kind=CommitmentKind.COMMIT).values_list("lot_id", flat=True).first()
-    return CommitmentEntry.objects.create(
-        agreement=agreement,
-        lot_id=lot_id,
+    first = entries.filter(kind=CommitmentKind.COMMIT).values("lot_id", "holder_id").first()
+    lot = Lot.objects.get(pk=first["lot_id"]) if first and first["lot_id"] else None
+    entry = CommitmentEntry.objects.create(
+        agreement=locked,
+        lot=lot,
+        holder_id=first["holder_id"] if first else None,
+        fiscal_year=timezone.localdate().year,
         kind=CommitmentKind.RELEASE,
-        amount=-held,
+        amount=-amount,
         source=source,
         reference=reference,
         created_by=by,
     )
+    _move(locked, lot, -amount)
+    return entry
+
+
+@dataclass(frozen=True)
+class Drift:
+    label: str
+    running: Decimal
+    ledger: Decimal
+
+    def __str__(self):
+        return (
+            f"{self.label} : total courant {format_euros(self.running)}, "
+            f"registre {format_euros(self.ledger)}"
+        )
+
+
+def verify(agreement):
+    """Differences between the running totals and the ledger (empty when they agree)."""
+    agreement = FrameworkAgreement.objects.get(pk=agreement.pk)
+    drifts = []
+    ledger = ledger_total(Q(agreement=agreement))
+    if to_cents(agreement.committed_amount) != ledger:
+        drifts.append(Drift(agreement.reference, agreement.committed_amount, ledger))
+    for lot in agreement.lots.all():
+        lot_ledger = ledger_total(Q(lot=lot))
+        if to_cents(lot.committed_amount) != lot_ledger:
+            drifts.append(Drift(f"{agreement.reference} {lot}", lot.committed_amount, lot_ledger))
+    return drifts

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siret as stdnum_siret
 
+from procurement.actions import ActionRefused
 from procurement.models import Service
 
 # L2125-1 CCP: a framework agreement lasts at most four years, renewals included.
@@ -95,7 +96,14 @@ class FrameworkAgreement(models.Model):
         choices=AllocationRule.choices,
         blank=True,
     )
-    history = HistoricalRecords(m2m_fields=[authorised_services])
+    # Running committed total, kept by ceiling.commit/release under the agreement's row lock
+    # (the ledger stays the source of truth; ceiling.verify compares the two).
+    committed_amount = models.DecimalField(
+        "montant engagé HT", max_digits=14, decimal_places=2, default=0, editable=False
+    )
+    history = HistoricalRecords(
+        m2m_fields=[authorised_services], excluded_fields=["committed_amount"]
+    )
 
     class Meta:
         ordering = ["start_date", "reference"]
@@ -117,6 +125,10 @@ class FrameworkAgreement(models.Model):
 
     def __str__(self):
         return f"{self.reference} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        keep_running_total(self, kwargs)
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -149,11 +161,31 @@ class FrameworkAgreement(models.Model):
         on = on or datetime.date.today()
         return self.start_date <= on <= self.end_date
 
-    def is_authorised_buyer(self, service):
+    def may_order(self, service):
+        """R2162-6 CCP: only the buyers named in the agreement may place orders."""
         if service is None:
             return False
         # Prefetched on detail pages; falls back to one query otherwise.
         return any(s.pk == service.pk for s in self.authorised_services.all())
+
+    def require_may_order(self, service):
+        if not self.may_order(service):
+            raise ActionRefused(
+                f"Votre service n'est pas désigné comme acheteur dans l'accord-cadre "
+                f"{self.reference} (article R2162-6 du code de la commande publique)."
+            )
+
+
+def keep_running_total(instance, save_kwargs):
+    """A form or admin save never writes back a stale running total: only the ceiling
+    service moves it, with an UPDATE under the agreement's lock."""
+    if instance._state.adding or save_kwargs.get("update_fields") is not None:
+        return
+    save_kwargs["update_fields"] = [
+        f.name
+        for f in instance._meta.concrete_fields
+        if not f.primary_key and f.name != "committed_amount"
+    ]
 
 
 class Lot(models.Model):
@@ -168,7 +200,10 @@ class Lot(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
-    history = HistoricalRecords()
+    committed_amount = models.DecimalField(
+        "montant engagé HT", max_digits=14, decimal_places=2, default=0, editable=False
+    )
+    history = HistoricalRecords(excluded_fields=["committed_amount"])
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -179,6 +214,10 @@ class Lot(models.Model):
 
     def __str__(self):
         return f"Lot {self.number} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        keep_running_total(self, kwargs)
+        super().save(*args, **kwargs)
 
 
 class Company(models.Model):
@@ -325,12 +364,20 @@ class CommitmentKind(models.TextChoices):
     RELEASE = "release", "Libération"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The commitment ledger is append-only: rows are never updated.")
+
+    def delete(self):
+        raise TypeError("The commitment ledger is append-only: rows are never deleted.")
+
+
 class CommitmentEntry(models.Model):
     """Append-only ledger of amounts committed against an agreement's ceiling.
 
-    The committed total is the sum of this table, never a stored counter, so it cannot drift
-    from the orders that produced it. Rows are written only by `ceiling.commit` and
-    `ceiling.release`, under a lock on the agreement row.
+    Rows are written only by `ceiling.commit` and `ceiling.release`, under a lock on the
+    agreement row, each once with its real reference; none is ever updated or deleted. The
+    running totals on the agreement and the lot follow it; `ceiling.verify` compares them.
     """
 
     agreement = models.ForeignKey(
@@ -339,6 +386,12 @@ class CommitmentEntry(models.Model):
     lot = models.ForeignKey(
         Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments"
     )
+    holder = models.ForeignKey(
+        Holder, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments"
+    )
+    # The budget year the row counts in (AE): the order's year for a commitment, the year of
+    # the release for a release.
+    fiscal_year = models.PositiveSmallIntegerField("exercice")
     kind = models.CharField(max_length=8, choices=CommitmentKind.choices)
     # Positive for a commitment, negative for a release.
     amount = models.DecimalField("montant HT", max_digits=14, decimal_places=2)
@@ -350,10 +403,13 @@ class CommitmentEntry(models.Model):
         "procurement.User", on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = "écriture d'engagement"
         verbose_name_plural = "écritures d'engagement"
+        indexes = [models.Index(fields=["agreement", "source"], name="ledger_source")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="commit") & Q(amount__gt=0))
@@ -364,3 +420,31 @@ class CommitmentEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} € — {self.reference}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The commitment ledger is append-only: rows are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The commitment ledger is append-only: rows are never deleted.")
+
+
+class NumberSequence(models.Model):
+    """The last number taken per agreement and year (see numbering.py)."""
+
+    agreement = models.ForeignKey(
+        FrameworkAgreement, on_delete=models.PROTECT, related_name="sequences"
+    )
+    year = models.PositiveSmallIntegerField("exercice")
+    last = models.PositiveIntegerField("dernier numéro", default=0)
+
+    class Meta:
+        verbose_name = "séquence de numérotation"
+        verbose_name_plural = "séquences de numérotation"
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year"], name="one_sequence_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement.number_prefix}-{self.year} : {self.last}"

@@ -58,7 +58,7 @@ def dashboard_context(user):
                 ),
             ]
         }
-    if user.role == "pilot":
+    if roles.is_pilot(user):
         return {
             "panels": [
                 (

@@ -1,9 +1,6 @@
 from django.db import models
 
-
-class AtelierFormat(models.TextChoices):
-    FLASH = "flash", "Atelier Flash"
-    LOCAL = "local", "Atelier Local"
+from teams.enums import AtelierFormat as AtelierFormat  # a request's format is its team's
 
 
 class Theme(models.TextChoices):

@@ -28,6 +28,15 @@ def is_finance(user):
     return is_authenticated(user) and user.role == Role.FINANCE
 
 
+def is_pilot(user):
+    return is_authenticated(user) and user.role == Role.PILOT
+
+
+def files_requests(user):
+    """Pilots file requests for their own service's territory."""
+    return is_pilot(user) and user.service_id is not None
+
+
 def is_pilot_of(user, service_id):
     """A pilot acting for their own service."""
     return (

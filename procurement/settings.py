@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # Our own, query-free replacement for dsfr's site_config processor.
                 "procurement.context_processors.site",
+                "procurement.context_processors.navigation",
             ],
         },
     },

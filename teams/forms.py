@@ -4,7 +4,8 @@ from dsfr.utils import dsfr_input_class_attr
 
 from framework_agreements.models import Company, Holder
 
-from .models import Expert, MemberRole, Phase, Profession
+from .enums import MemberRole, Phase
+from .models import Expert, Profession
 
 
 class ExpertForm(DsfrBaseForm, forms.ModelForm):
@@ -59,27 +60,30 @@ class ImportForm(DsfrBaseForm):
         return upload
 
 
-FLASH_PHASES = [Phase.PREPARATION, Phase.ON_SITE, Phase.SYNTHESIS]
+# At most this many planned days per expert and phase.
+MAX_DAYS_PER_PHASE = 60
 
 
 class MemberForm(DsfrBaseForm):
-    """Add an expert of the order's holder to its team, with planned days per phase."""
+    """Add an expert of the team's holder, with planned days per phase of the atelier."""
 
     expert = forms.ModelChoiceField(label="Expert", queryset=Expert.objects.none())
     role = forms.ChoiceField(label="Rôle", choices=MemberRole.choices)
 
-    def __init__(self, *args, holder, **kwargs):
+    def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
+        self.phases = team.phases()
         self.fields["expert"].queryset = Expert.objects.filter(
-            holder=holder, is_active=True
+            holder_id=team.holder_id, is_active=True
         ).prefetch_related("professions")
         self.fields["expert"].label_from_instance = lambda e: (
             f"{e} — {', '.join(p.name for p in e.professions.all())}"
         )
-        for phase in FLASH_PHASES:
+        for phase in self.phases:
             self.fields[f"days_{phase}"] = forms.DecimalField(
                 label=f"Jours — {Phase(phase).label}",
                 min_value=0,
+                max_value=MAX_DAYS_PER_PHASE,
                 max_digits=5,
                 decimal_places=1,
                 required=False,
@@ -88,7 +92,7 @@ class MemberForm(DsfrBaseForm):
             dsfr_input_class_attr(self[f"days_{phase}"])
 
     def days(self):
-        return {phase: self.cleaned_data.get(f"days_{phase}") or 0 for phase in FLASH_PHASES}
+        return {phase: self.cleaned_data.get(f"days_{phase}") or 0 for phase in self.phases}
 
 
 class JustificationForm(DsfrBaseForm):

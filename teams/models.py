@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 from framework_agreements.models import Company, Holder
 from procurement import roles
 
+from .enums import PHASES_BY_FORMAT, AtelierFormat, MemberRole, Phase, SubstitutionState
+
 
 class Profession(models.Model):
     """An editable list of planning professions (architecte, urbaniste, paysagiste…)."""
@@ -84,12 +86,25 @@ class Expert(models.Model):
         return ", ".join(p.name for p in self.professions.all())
 
 
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """DGALN staff read every team; a pilot, the teams of their own service's ateliers."""
+        if roles.reads_everything(user):
+            return self
+        if roles.is_authenticated(user) and user.service_id:
+            return self.filter(service_id=user.service_id)
+        return self.none()
+
+
 class Team(models.Model):
     """The team a holder puts on one atelier. Any order kind points to it (one-to-one), so this
     app never needs to know about purchase orders or subsequent contracts."""
 
     holder = models.ForeignKey(Holder, on_delete=models.PROTECT, related_name="teams")
     label = models.CharField("atelier", max_length=250)
+    format = models.CharField(
+        "format", max_length=5, choices=AtelierFormat.choices, default=AtelierFormat.FLASH
+    )
     # The order's number (or draft reference), kept here for exports and workload pages.
     reference = models.CharField("commande", max_length=40, blank=True)
     # The request's pilot service: who may read the team (contacts included).
@@ -101,7 +116,12 @@ class Team(models.Model):
         "justification des compétences manquantes", blank=True
     )
     confirmed_at = models.DateTimeField("équipe confirmée le", null=True, blank=True)
+    # The month each phase falls in ({phase: "YYYY-MM-01"}), set by the order that owns the
+    # team from its dates (team_schedule); planned days are placed in these months.
+    phase_months = models.JSONField("mois des phases", default=dict, blank=True)
     history = HistoricalRecords()
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         verbose_name = "équipe"
@@ -126,6 +146,13 @@ class Team(models.Model):
     def coverage_ok(self):
         return not self.missing_professions() or bool(self.coverage_justification.strip())
 
+    def phases(self):
+        return PHASES_BY_FORMAT[self.format]
+
+    def month_of(self, phase):
+        value = self.phase_months.get(phase)
+        return datetime.date.fromisoformat(value) if value else None
+
     def abilities(self, user):
         buyer = roles.is_buyer(user)
         return {
@@ -134,21 +161,6 @@ class Team(models.Model):
             "justify": buyer,
             "request_substitution": buyer and self.confirmed_at is not None,
         }
-
-
-class Phase(models.TextChoices):
-    PREPARATION = "preparation", "Préparation"
-    ON_SITE = "on_site", "Session sur site"
-    SYNTHESIS = "synthesis", "Synthèse et restitution"
-    DIAGNOSIS = "diagnosis", "Diagnostic (Local)"
-    STRATEGY = "strategy", "Stratégie (Local)"
-    ROADMAP = "roadmap", "Feuille de route (Local)"
-
-
-class MemberRole(models.TextChoices):
-    LEAD = "lead", "Chef de projet"
-    EXPERT = "expert", "Expert"
-    SUPPORT = "support", "Appui"
 
 
 class TeamMember(models.Model):
@@ -213,11 +225,15 @@ class PlannedDays(models.Model):
 
 
 class Booking(models.Model):
-    """An expert's presence on site for a team, inclusive dates. Written by the order when its
-    session dates are set; read by availability.py to find overlaps."""
+    """An expert's presence on site for a team, inclusive dates, one per on-site session of the
+    atelier (a Flash atelier has one; a Local atelier has three). Written by the order when a
+    session's dates are set; read by availability.py to find overlaps."""
 
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="bookings")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="bookings")
+    session = models.CharField(
+        "session", max_length=12, choices=Phase.choices, default=Phase.ON_SITE
+    )
     start = models.DateField("du")
     end = models.DateField("au")
     place = models.CharField("lieu", max_length=200, blank=True)
@@ -229,17 +245,13 @@ class Booking(models.Model):
             models.CheckConstraint(
                 condition=Q(end__gte=models.F("start")), name="booking_end_after_start"
             ),
-            models.UniqueConstraint(fields=["expert", "team"], name="one_booking_per_team"),
+            models.UniqueConstraint(
+                fields=["expert", "team", "session"], name="one_booking_per_session"
+            ),
         ]
 
     def __str__(self):
         return f"{self.expert} : {self.start} → {self.end}"
-
-
-class SubstitutionState(models.TextChoices):
-    REQUESTED = "requested", "Demandée"
-    ACCEPTED = "accepted", "Acceptée"
-    REFUSED = "refused", "Refusée"
 
 
 class Substitution(FSMModelMixin, models.Model):
@@ -274,6 +286,13 @@ class Substitution(FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{self.outgoing.expert} → {self.incoming}"
+
+    def phases(self):
+        return PHASES_BY_FORMAT[self.format]
+
+    def month_of(self, phase):
+        value = self.phase_months.get(phase)
+        return datetime.date.fromisoformat(value) if value else None
 
     def abilities(self, user):
         buyer = roles.is_buyer(user)

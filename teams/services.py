@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
+from procurement.actions import ActionRefused
+
 from . import availability
+from .enums import AtelierFormat, MemberRole, Phase
 from .models import (
     Booking,
     Expert,
-    MemberRole,
     PlannedDays,
     Substitution,
     Team,
@@ -23,7 +25,7 @@ from .models import (
 )
 
 
-class TeamRefused(Exception):
+class TeamRefused(ActionRefused):
     """A team rule refused the action; the message is shown as is."""
 
 
@@ -32,9 +34,29 @@ def first_of_month(day):
 
 
 @transaction.atomic
-def team_create(*, holder, label, service, required_professions, reference=""):
-    team = Team.objects.create(holder=holder, label=label, service=service, reference=reference)
+def team_create(
+    *, holder, label, service, required_professions, reference="", format=AtelierFormat.FLASH
+):
+    team = Team.objects.create(
+        holder=holder, label=label, service=service, reference=reference, format=format
+    )
     team.required_professions.set(required_professions)
+    return team
+
+
+@transaction.atomic
+def team_schedule(*, team, months):
+    """Place the team's phases in months ({phase: date}), from the dates of the order that
+    owns it, and move the planned days already entered with them."""
+    team = _locked(team)
+    team.phase_months = {
+        phase: first_of_month(day).isoformat() for phase, day in months.items() if day
+    }
+    team.save(update_fields=["phase_months"])
+    for phase, value in team.phase_months.items():
+        PlannedDays.objects.filter(member__team=team, phase=phase).exclude(month=value).update(
+            month=value
+        )
     return team
 
 
@@ -43,9 +65,17 @@ def _locked(team):
 
 
 @transaction.atomic
-def team_add_member(*, team, expert, role, days, months=None, by=None):
-    """Add an expert with planned days per phase ({phase: Decimal}); months: {phase: date}."""
+def team_add_member(*, team, expert, role, days, by=None):
+    """Add an expert with planned days per phase ({phase: Decimal}), each placed in the
+    phase's month (team_schedule), or this month while the dates are unknown."""
     team = _locked(team)
+    unknown = {phase for phase, value in days.items() if value} - set(team.phases())
+    if unknown:
+        raise TeamRefused(
+            "Phase sans objet pour ce format d'atelier : "
+            + ", ".join(Phase(p).label for p in sorted(unknown))
+            + "."
+        )
     if team.confirmed_at is not None:
         raise TeamRefused(
             "L'équipe est confirmée : tout changement passe par une demande de substitution."
@@ -68,11 +98,10 @@ def team_add_member(*, team, expert, role, days, months=None, by=None):
     member = TeamMember(team=team, expert=expert, role=role)
     member._history_user = by  # read by django-simple-history when the row is saved
     member.save()
-    months = months or {}
     for phase, value in days.items():
         if value and Decimal(value) > 0:
             PlannedDays.objects.create(
-                member=member, phase=phase, days=value, month=first_of_month(months.get(phase))
+                member=member, phase=phase, days=value, month=first_of_month(team.month_of(phase))
             )
     return member
 
@@ -112,8 +141,9 @@ def check_ready(team):
 
 
 @transaction.atomic
-def team_book(*, team, start, end, place=""):
-    """(Re)write the on-site bookings of the active members; refuse any overlap."""
+def team_book(*, team, start, end, place="", session=Phase.ON_SITE):
+    """(Re)write the active members' bookings for one on-site session; refuse any overlap,
+    with other ateliers and with the team's own other sessions."""
     team = _locked(team)
     if not (start and end):
         return
@@ -121,22 +151,24 @@ def team_book(*, team, start, end, place=""):
     # confirmations sharing an expert are serialised, and the second one sees the first booking.
     expert_ids = sorted(m.expert_id for m in team.active_members())
     list(Expert.objects.select_for_update().filter(pk__in=expert_ids).order_by("pk"))
-    conflicts = availability.team_conflicts(team, start, end)
+    conflicts = availability.team_conflicts(team, start, end, session=session)
     if conflicts:
         raise TeamRefused("Indisponibilité : " + availability.describe(conflicts) + ".")
-    Booking.objects.filter(team=team).delete()
+    Booking.objects.filter(team=team, session=session).delete()
     Booking.objects.bulk_create(
-        Booking(expert_id=m.expert_id, team=team, start=start, end=end, place=place)
+        Booking(
+            expert_id=m.expert_id, team=team, session=session, start=start, end=end, place=place
+        )
         for m in team.active_members()
     )
 
 
 @transaction.atomic
-def team_confirm(*, team, start=None, end=None, place="", by=None):
+def team_confirm(*, team, start=None, end=None, place="", by=None, session=Phase.ON_SITE):
     """The holder's team is recorded for good: lead, coverage, availability checked."""
     team = _locked(team)
     check_ready(team)
-    team_book(team=team, start=start, end=end, place=place)
+    team_book(team=team, start=start, end=end, place=place, session=session)
     team.confirmed_at = timezone.now()
     team._history_user = by
     team.save()
@@ -193,8 +225,13 @@ def substitution_decide(*, substitution, accept, by, comment="", today=None):
         today = today or timezone.localdate()
         outgoing = TeamMember.objects.select_for_update().get(pk=substitution.outgoing_id)
         Expert.objects.select_for_update().get(pk=substitution.incoming_id)
-        booking = Booking.objects.filter(team=substitution.team, expert=outgoing.expert).first()
-        if booking:
+        # The newcomer takes over the outgoing member's on-site sessions.
+        bookings = list(
+            Booking.objects.filter(team=substitution.team, expert=outgoing.expert).order_by(
+                "start"
+            )
+        )
+        for booking in bookings:
             conflicts = availability.overlapping(
                 expert_ids=[substitution.incoming_id],
                 start=booking.start,
@@ -217,7 +254,7 @@ def substitution_decide(*, substitution, accept, by, comment="", today=None):
             PlannedDays.objects.create(
                 member=newcomer, phase=line.phase, days=line.days, month=line.month
             )
-        if booking:
+        for booking in bookings:
             booking.expert = substitution.incoming
             booking.save()
     method(by=by, comment=comment)

@@ -16,9 +16,9 @@ from framework_agreements.models import (
     LotHolding,
     PriceLine,
 )
-from orders import services
+from orders import happy_path, services
 from orders.enums import OrderState
-from orders.models import Collectivity, PurchaseOrder, TeamRequest
+from orders.models import Collectivity, TeamRequest
 from procurement.models import Role, Service, User
 from teams import services as team_services
 from teams.models import Expert, Profession
@@ -181,9 +181,7 @@ def make_request(pilot, *, state="draft", buyer=None, fmt="flash", title="Atelie
     }
     for action in paths[state]:
         actor = pilot if action in ("submit", "withdraw") else buyer
-        services.request_transition(
-            team_request=request, action_name=action, by=actor, comment="motif de test"
-        )
+        services.REQUEST_ACTIONS[action].run(request, by=actor, comment="motif de test")
     return TeamRequest.objects.get(pk=request.pk)
 
 
@@ -191,75 +189,21 @@ def tiny_pdf():
     return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-ORDER_PATH = [
-    OrderState.ISSUED,
-    OrderState.NOTIFIED,
-    OrderState.ACCEPTED,
-    OrderState.IN_PROGRESS,
-    OrderState.DELIVERED,
-    OrderState.SERVICE_DONE,
-    OrderState.INVOICED,
-    OrderState.PAID,
-    OrderState.CLOSED,
-]
-STEP_FOR_STATE = {
-    OrderState.ISSUED: "issue",
-    OrderState.NOTIFIED: "notify",
-    OrderState.ACCEPTED: "holder_accept",
-    OrderState.IN_PROGRESS: "start",
-    OrderState.DELIVERED: "deliver",
-    OrderState.SERVICE_DONE: "certify",
-    OrderState.INVOICED: "invoice",
-    OrderState.PAID: "pay",
-    OrderState.CLOSED: "close",
-}
+ORDER_PATH = happy_path.PATH
+STEP_FOR_STATE = happy_path.ACTION_TO
 
 
 def step_data(action, order):
-    today = datetime.date.today()
-    return {
-        "start": {
-            "session_start": today,
-            "session_end": today + datetime.timedelta(days=2),
-            "session_place": "Mairie",
-        },
-        "deliver": {"deliverable": SimpleUploadedFile("s.pdf", tiny_pdf(), "application/pdf")},
-        "invoice": {
-            "number": "F-1",
-            "amount": order.total_incl_tax,
-            "received_on": today - datetime.timedelta(days=10),
-        },
-        "pay": {"on": today},
-    }.get(action, {})
+    """The values a test posts or passes for one step (deliverables are fresh uploads)."""
+    data = happy_path.default_data(action, order, datetime.date.today())
+    if action == "deliver":
+        data["deliverable"] = SimpleUploadedFile("s.pdf", tiny_pdf(), "application/pdf")
+    return data
 
 
 def make_order(pilot, buyer, finance, *, state=OrderState.DRAFT, request=None):
+    """An order driven to `state` through the real services (the happy path)."""
     request = request or make_request(pilot, state="accepted", buyer=buyer)
     order = services.order_create(team_request=request, by=buyer)
     add_lead(order)  # the holder's proposed team: its project lead
-    if state == OrderState.DRAFT:
-        return order
-    if state in (OrderState.CANCELLED, OrderState.DECLINED):
-        services.order_issue(order=order, by=buyer)
-        if state == OrderState.DECLINED:
-            services.order_transition(order=order, action_name="notify", by=buyer)
-        services.order_transition(
-            order=order,
-            action_name="cancel" if state == OrderState.CANCELLED else "decline",
-            by=buyer,
-            comment="motif",
-        )
-        return PurchaseOrder.objects.get(pk=order.pk)
-    for target in ORDER_PATH:
-        action = STEP_FOR_STATE[target]
-        actor = finance if action in ("invoice", "pay") else buyer
-        order = PurchaseOrder.objects.get(pk=order.pk)
-        if action == "issue":
-            services.order_issue(order=order, by=actor)
-        else:
-            services.order_transition(
-                order=order, action_name=action, by=actor, **step_data(action, order)
-            )
-        if target == state:
-            break
-    return PurchaseOrder.objects.get(pk=order.pk)
+    return happy_path.drive_order(order, state, buyer=buyer, finance=finance)

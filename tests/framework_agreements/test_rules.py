@@ -127,7 +127,9 @@ def test_ceiling_figures_sum_the_ledger(db, buyer):
     assert figures.committed == Decimal("400.00")
     assert figures.remaining == Decimal("600.00")
     assert figures.percent_used == Decimal("40.0")
-    assert ceiling.figures_for_agreements([agreement])[agreement.pk] == figures
+    listed = dict(ceiling.with_figures(FrameworkAgreement.objects.filter(pk=agreement.pk)))
+    assert listed[agreement] == figures
+    assert ceiling.verify(agreement) == []  # the running totals equal the ledger
 
 
 def test_a_commitment_over_the_maximum_is_refused_with_the_remaining_amount(db, buyer):

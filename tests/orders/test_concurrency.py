@@ -87,9 +87,8 @@ def test_concurrent_issue_and_cancel_keep_the_ledger_consistent():
 
     def cancel(order):
         barrier.wait()
-        services.order_transition(
+        services.order_cancel(
             order=PurchaseOrder.objects.get(pk=order.pk),
-            action_name="cancel",
             by=buyer,
             comment="annulé",
         )

@@ -24,17 +24,15 @@ def test_finance_exports_orders_with_amounts_invoice_and_late_interest(
 ):
     make_agreement()
     order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
-    services.order_transition(
+    services.order_invoice(
         order=order,
-        action_name="invoice",
         by=finance,
         number="FA-1",
         amount=Decimal("21720.00"),
         received_on=datetime.date(2026, 3, 2),
     )
-    services.order_transition(
+    services.order_pay(
         order=PurchaseOrder.objects.get(pk=order.pk),
-        action_name="pay",
         by=finance,
         on=datetime.date(2026, 4, 11),
     )

@@ -50,8 +50,8 @@ FINANCE_ACTIONS = {"invoice", "pay"}
 
 def _run(order, action, user, comment="motif"):
     order = PurchaseOrder.objects.get(pk=order.pk)
-    return services.order_transition(
-        order=order, action_name=action, by=user, comment=comment, **step_data(action, order)
+    return services.ORDER_ACTIONS[action].run(
+        order, by=user, comment=comment, **step_data(action, order)
     )
 
 
@@ -71,7 +71,7 @@ def test_every_order_transition_from_its_source_state(
 
 FORBIDDEN_PAIRS = [
     (action, state)
-    for action in services.ORDER_ACTIONS
+    for action in services.ORDER_ACTIONS.names()
     for state in OrderState.values
     if (action, state) not in ALLOWED
 ]
@@ -105,7 +105,7 @@ SOURCE_FOR = {a: s for a, s, _ in ORDER_TRANSITIONS}
 
 
 @pytest.mark.parametrize("role", ["buyer", "finance", "admin", "pilot35", "pilot29"])
-@pytest.mark.parametrize("action", list(services.ORDER_ACTIONS))
+@pytest.mark.parametrize("action", services.ORDER_ACTIONS.names())
 def test_each_role_may_or_may_not_perform_each_order_transition(action, role, agreement, all_users):
     u = all_users
     order = make_order(u["pilot35"], u["buyer"], u["finance"], state=SOURCE_FOR[action])
@@ -176,7 +176,7 @@ def test_issuing_over_the_ceiling_is_refused_with_the_remaining_amount(db, pilot
 def test_cancelling_releases_the_ceiling_and_keeps_the_number(agreement, pilot35, buyer, finance):
     order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
     assert ceiling.agreement_figures(agreement).committed == order.total_excl_tax
-    services.order_transition(order=order, action_name="cancel", by=buyer, comment="Retrait")
+    services.order_cancel(order=order, by=buyer, comment="Retrait")
     order.refresh_from_db()
     assert order.state == "cancelled" and order.number and order.end_reason == "Retrait"
     assert ceiling.agreement_figures(agreement).committed == Decimal("0.00")
@@ -300,9 +300,7 @@ def test_a_decline_logs_it_releases_and_prepares_a_new_draft_for_the_next_holder
     agreement, pilot35, buyer, finance
 ):
     order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
-    services.order_transition(
-        order=order, action_name="decline", by=buyer, comment="Équipe indisponible"
-    )
+    services.order_decline(order=order, by=buyer, comment="Équipe indisponible")
     order.refresh_from_db()
     assert order.state == "declined" and order.number
     assert HolderDecline.objects.get(request=order.request).holder == order.holder
@@ -321,7 +319,7 @@ def test_when_every_holder_declined_the_page_says_no_holder_is_left(
 ):
     make_agreement(holders=1)
     order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
-    services.order_transition(order=order, action_name="decline", by=buyer, comment="Non")
+    services.order_decline(order=order, by=buyer, comment="Non")
     assert order.request.purchase_orders.count() == 1
     client.force_login(buyer)
     page = client.get(reverse("orders:request_detail", args=[order.request.pk])).content.decode()
@@ -343,7 +341,7 @@ def test_rotation_skips_a_holder_that_declined_this_request(db, pilot35, buyer, 
     agreement = make_agreement(rule="rotation")
     holders = [h.holder for h in agreement.lots.get().holdings.order_by("rank")]
     order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
-    services.order_transition(order=order, action_name="decline", by=buyer, comment="Non")
+    services.order_decline(order=order, by=buyer, comment="Non")
     new = order.request.purchase_orders.get(state="draft")
     assert order.holder == holders[0] and new.holder == holders[1]
 
@@ -419,17 +417,15 @@ def test_notification_emails_the_pdf_to_the_holder(
 def test_due_date_days_late_and_late_payment_interest(agreement, pilot35, buyer, finance):
     order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
     received = datetime.date(2026, 3, 2)
-    services.order_transition(
+    services.order_invoice(
         order=order,
-        action_name="invoice",
         by=finance,
         number="FA-9",
         amount=Decimal("21720.00"),
         received_on=received,
     )
-    order = services.order_transition(
+    order = services.order_pay(
         order=PurchaseOrder.objects.get(pk=order.pk),
-        action_name="pay",
         by=finance,
         on=datetime.date(2026, 4, 11),
     )
@@ -483,11 +479,10 @@ def test_the_full_path_through_the_views(client, agreement, pilot35, buyer, fina
 def test_starting_requires_the_session_dates_and_place(agreement, pilot35, buyer, finance):
     order = make_order(pilot35, buyer, finance, state=OrderState.ACCEPTED)
     with pytest.raises(services.ActionRefused, match="dates et le lieu"):
-        services.order_transition(order=order, action_name="start", by=buyer)
+        services.order_start(order=order, by=buyer)
     with pytest.raises(services.ActionRefused, match="précède"):
-        services.order_transition(
+        services.order_start(
             order=order,
-            action_name="start",
             by=buyer,
             session_place="Mairie",
             session_start=datetime.date(2027, 1, 3),
@@ -499,7 +494,7 @@ def test_starting_requires_the_session_dates_and_place(agreement, pilot35, buyer
 def test_delivering_requires_the_deliverable(agreement, pilot35, buyer, finance):
     order = make_order(pilot35, buyer, finance, state=OrderState.IN_PROGRESS)
     with pytest.raises(services.ActionRefused, match="livrable"):
-        services.order_transition(order=order, action_name="deliver", by=pilot35)
+        services.order_deliver(order=order, by=pilot35)
     assert PurchaseOrder.objects.get(pk=order.pk).state == "in_progress"
 
 

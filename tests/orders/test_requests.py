@@ -25,9 +25,7 @@ PILOT_ACTIONS = {"submit", "withdraw"}
 def test_every_request_transition_from_its_source_state(action, source, target, pilot35, buyer):
     request = make_request(pilot35, state=source, buyer=buyer)
     actor = pilot35 if action in PILOT_ACTIONS else buyer
-    services.request_transition(
-        team_request=request, action_name=action, by=actor, comment="motif", expected_state=source
-    )
+    services.REQUEST_ACTIONS[action].run(request, by=actor, comment="motif", expected_state=source)
     request.refresh_from_db()
     assert request.state == target
     last = request.history.first()
@@ -37,7 +35,7 @@ def test_every_request_transition_from_its_source_state(action, source, target, 
 
 FORBIDDEN_PAIRS = [
     (action, state)
-    for action in services.REQUEST_ACTIONS
+    for action in services.REQUEST_ACTIONS.names()
     for state in RequestState.values
     if (action, state) not in ALLOWED
 ]
@@ -48,9 +46,7 @@ def test_no_request_transition_from_any_other_state(action, state, pilot35, buye
     request = make_request(pilot35, state=state, buyer=buyer)
     actor = pilot35 if action in PILOT_ACTIONS else buyer
     with pytest.raises(services.ActionRefused):
-        services.request_transition(
-            team_request=request, action_name=action, by=actor, comment="motif"
-        )
+        services.REQUEST_ACTIONS[action].run(request, by=actor, comment="motif")
     request.refresh_from_db()
     assert request.state == state
 
@@ -72,20 +68,16 @@ SOURCE_FOR = {
 
 
 @pytest.mark.parametrize("role", ["buyer", "finance", "admin", "pilot35", "pilot29"])
-@pytest.mark.parametrize("action", list(services.REQUEST_ACTIONS))
+@pytest.mark.parametrize("action", services.REQUEST_ACTIONS.names())
 def test_each_role_may_or_may_not_perform_each_request_transition(action, role, all_users):
     request = make_request(all_users["pilot35"], state=SOURCE_FOR[action], buyer=all_users["buyer"])
     user = all_users[role]
     if role in ROLE_ALLOWED[action]:
-        services.request_transition(
-            team_request=request, action_name=action, by=user, comment="motif"
-        )
+        services.REQUEST_ACTIONS[action].run(request, by=user, comment="motif")
         assert TeamRequest.objects.get(pk=request.pk).state != SOURCE_FOR[action]
     else:
         with pytest.raises(services.ActionRefused):
-            services.request_transition(
-                team_request=request, action_name=action, by=user, comment="motif"
-            )
+            services.REQUEST_ACTIONS[action].run(request, by=user, comment="motif")
         assert TeamRequest.objects.get(pk=request.pk).state == SOURCE_FOR[action]
 
 
@@ -93,9 +85,7 @@ def test_returning_or_rejecting_requires_a_reason(pilot35, buyer):
     request = make_request(pilot35, state="submitted", buyer=buyer)
     for action in ("return_for_changes", "reject"):
         with pytest.raises(services.ActionRefused, match="motif est obligatoire"):
-            services.request_transition(
-                team_request=request, action_name=action, by=buyer, comment="  "
-            )
+            services.REQUEST_ACTIONS[action].run(request, by=buyer, comment="  ")
     assert TeamRequest.objects.get(pk=request.pk).state == "submitted"
 
 
@@ -103,14 +93,13 @@ def test_a_request_without_collectivity_cannot_be_submitted(pilot35):
     request = make_request(pilot35)
     request.collectivities.all().delete()
     with pytest.raises(services.ActionRefused, match="collectivité"):
-        services.request_transition(team_request=request, action_name="submit", by=pilot35)
+        services.request_submit(team_request=request, by=pilot35)
 
 
 def test_the_buyers_comment_is_shown_to_the_pilot(client, pilot35, buyer):
     request = make_request(pilot35, state="submitted", buyer=buyer)
-    services.request_transition(
+    services.request_return_for_changes(
         team_request=request,
-        action_name="return_for_changes",
         by=buyer,
         comment="Ajoutez la lettre du préfet.",
     )

@@ -63,7 +63,7 @@ def test_the_holders_acceptance_needs_a_complete_team(agreement, pilot35, buyer,
     order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
     order.team.members.all().delete()
     with pytest.raises(services.ActionRefused, match="chef de projet"):
-        services.order_transition(order=order, action_name="holder_accept", by=buyer)
+        services.order_holder_accept(order=order, by=buyer)
     assert PurchaseOrder.objects.get(pk=order.pk).state == "notified"
 
 
@@ -155,13 +155,9 @@ def test_a_conflict_is_shown_on_the_order_page_and_refused_at_confirmation(
     page = client.get(reverse("orders:order_detail", args=[order.pk])).content.decode()
     assert "Conflits de disponibilité" in page and "du 11/03/2027 au 11/03/2027" in page
     services.order_issue(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
-    services.order_transition(
-        order=PurchaseOrder.objects.get(pk=order.pk), action_name="notify", by=buyer
-    )
+    services.order_notify(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
     with pytest.raises(services.ActionRefused, match="déjà sur site"):
-        services.order_transition(
-            order=PurchaseOrder.objects.get(pk=order.pk), action_name="holder_accept", by=buyer
-        )
+        services.order_holder_accept(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
     assert PurchaseOrder.objects.get(pk=order.pk).state == "notified"
     assert not Booking.objects.filter(team=order.team).exists()
 
@@ -171,9 +167,8 @@ def test_confirmation_books_the_members_and_start_moves_the_booking(
 ):
     order = make_order(pilot35, buyer, finance, state=OrderState.ACCEPTED)
     assert order.team.confirmed_at is not None
-    services.order_transition(
+    services.order_start(
         order=order,
-        action_name="start",
         by=buyer,
         session_start=D(2027, 5, 3),
         session_end=D(2027, 5, 4),
@@ -191,9 +186,8 @@ def test_starting_on_dates_where_a_member_is_booked_is_refused(agreement, pilot3
     order = make_order(pilot35, buyer, finance, state=OrderState.ACCEPTED)
     _team_with(order.team.members.get().expert, D(2027, 5, 4), D(2027, 5, 6))
     with pytest.raises(services.ActionRefused, match="déjà sur site"):
-        services.order_transition(
+        services.order_start(
             order=order,
-            action_name="start",
             by=buyer,
             session_start=D(2027, 5, 3),
             session_end=D(2027, 5, 4),
@@ -329,12 +323,12 @@ def test_substitution_through_the_order_page(client, confirmed, buyer):
     client.force_login(buyer)
     outgoing = confirmed.team.members.get()
     client.post(
-        reverse("orders:substitution_request", args=[confirmed.pk]),
+        reverse("teams:substitution_request", args=[confirmed.team.pk]),
         {"outgoing": outgoing.pk, "incoming": incoming.pk, "reason": "Départ"},
     )
     substitution = confirmed.team.substitutions.get()
     response = client.post(
-        reverse("orders:substitution_decide", args=[confirmed.pk, substitution.pk, "accept"]),
+        reverse("teams:substitution_decide", args=[confirmed.team.pk, substitution.pk, "accept"]),
         follow=True,
     )
     assert "Substitution acceptée" in response.content.decode()
@@ -372,7 +366,7 @@ def test_team_members_cannot_be_edited_by_pilots_or_another_service(
 ):
     order = make_order(pilot35, buyer, finance)
     expert = ExpertFactory(holder=order.holder)
-    url = reverse("orders:team_member_add", args=[order.pk])
+    url = reverse("teams:member_add", args=[order.team.pk])
     client.force_login(pilot35)
     assert client.post(url, {"expert": expert.pk, "role": "expert"}).status_code == 403
     client.force_login(pilot29)

@@ -1,0 +1,2 @@
+"""Official PDFs of the orders app, one module per document (reportlab, through the shared
+building blocks of procurement.pdf)."""

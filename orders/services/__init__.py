@@ -1,0 +1,64 @@
+"""Business actions of the orders app, one module per kind; import them from here.
+
+Each action is one service function registered in its kind's catalogue (REQUEST_ACTIONS,
+ORDER_ACTIONS) with what its form needs; see procurement/actions.py.
+"""
+
+from procurement.actions import ActionRefused
+
+from . import documents
+from .execution import (
+    order_certify,
+    order_close,
+    order_deliver,
+    order_invoice,
+    order_pay,
+    order_start,
+)
+from .purchase_orders import (
+    ORDER_ACTIONS,
+    flash_agreement_for,
+    order_cancel,
+    order_create,
+    order_decline,
+    order_holder_accept,
+    order_issue,
+    order_notify,
+    order_update_draft,
+    request_has_no_holder_left,
+)
+from .requests import (
+    REQUEST_ACTIONS,
+    request_accept,
+    request_reject,
+    request_return_for_changes,
+    request_submit,
+    request_withdraw,
+)
+
+__all__ = [
+    "ORDER_ACTIONS",
+    "REQUEST_ACTIONS",
+    "ActionRefused",
+    "documents",
+    "flash_agreement_for",
+    "order_cancel",
+    "order_certify",
+    "order_close",
+    "order_create",
+    "order_decline",
+    "order_deliver",
+    "order_holder_accept",
+    "order_invoice",
+    "order_issue",
+    "order_notify",
+    "order_pay",
+    "order_start",
+    "order_update_draft",
+    "request_accept",
+    "request_has_no_holder_left",
+    "request_reject",
+    "request_return_for_changes",
+    "request_submit",
+    "request_withdraw",
+]

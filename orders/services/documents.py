@@ -1,0 +1,82 @@
+"""Stored documents: every generated PDF is kept as bytes with its SHA-256, versioned per
+owner and kind. Built inside the transaction that makes it official, so an order is never
+issued without its document and a rollback leaves nothing behind."""
+
+import hashlib
+
+from django.db.models import Max
+
+from ..models import Document, DocumentKind
+
+
+def store(*, kind, content, filename, reference, agreement, by=None, holder=None, **owner):
+    """Append a document; `owner` names what it belongs to (purchase_order=…)."""
+    last = Document.objects.filter(kind=kind, **owner).aggregate(m=Max("version"))["m"]
+    return Document.objects.create(
+        kind=kind,
+        reference=reference,
+        version=(last or 0) + 1,
+        filename=filename,
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        created_by=by,
+        agreement=agreement,
+        holder=holder,
+        **owner,
+    )
+
+
+def latest(documents, kind):
+    return documents.filter(kind=kind).order_by("-version").first()
+
+
+def team_rows(team):
+    """The team printed in the documents: active members with professions and days."""
+    if team is None:
+        return []
+    members = (
+        team.members.filter(left_on__isnull=True)
+        .select_related("expert__company")
+        .prefetch_related("expert__professions", "planned_days")
+        .order_by("-role", "pk")
+    )
+    return [
+        {
+            "name": f"{m.expert} ({m.expert.company.name})",
+            "professions": m.expert.professions_text(),
+            "role": m.get_role_display(),
+            "days": m.total_days(),
+        }
+        for m in members
+    ]
+
+
+def store_purchase_order(order, by):
+    from ..pdf.purchase_orders import purchase_order_pdf  # reportlab loads only when needed
+
+    return store(
+        kind=DocumentKind.PURCHASE_ORDER,
+        content=purchase_order_pdf(order, team_rows(order.team)),
+        filename=f"bon-de-commande-{order.number}.pdf",
+        reference=order.number,
+        agreement=order.agreement,
+        holder=order.holder,
+        by=by,
+        purchase_order=order,
+    )
+
+
+def store_team_sheet(order, by):
+    from ..pdf.team_sheets import team_sheet_pdf
+
+    return store(
+        kind=DocumentKind.TEAM_SHEET,
+        content=team_sheet_pdf(order, team_rows(order.team)),
+        filename=f"acceptation-equipe-{order.number}.pdf",
+        reference=order.number,
+        agreement=order.agreement,
+        holder=order.holder,
+        by=by,
+        purchase_order=order,
+    )

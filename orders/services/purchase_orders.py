@@ -1,0 +1,347 @@
+"""Preparing, issuing and ending Flash purchase orders: one service function per action.
+
+Issuing is one transaction: take the gapless number, commit the amount against the ceiling
+(R2162-4, locked), run the transition, save with history, build and store the PDF. E-mails
+leave after the commit.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from framework_agreements import ceiling, numbering
+from framework_agreements.models import FrameworkAgreement, Mechanism
+from procurement.actions import ActionRefused, Catalogue
+from teams import services as team_services
+
+from .. import allocation
+from ..enums import OrderState
+from ..models import HolderDecline, OrderLine, PurchaseOrder, TeamRequest
+from . import documents
+
+ORDER_ACTIONS = Catalogue("order")
+action = ORDER_ACTIONS.action
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def date_field(label, required=False):
+    return forms.DateField(label=label, required=required, widget=DATE_WIDGET)
+
+
+def today_initial(order):
+    return {"on": timezone.localdate()}
+
+
+# --- drafting -------------------------------------------------------------------------------
+
+
+def _recompute_totals(order):
+    lines = list(order.lines.all())
+    order.total_excl_tax = sum((line.amount_excl_tax for line in lines), Decimal("0.00"))
+    order.total_vat = sum((line.amount_vat for line in lines), Decimal("0.00"))
+    order.total_incl_tax = order.total_excl_tax + order.total_vat
+
+
+def _default_quantities(price_lines):
+    """A Flash order starts with the atelier lump sum (the first line of the schedule) × 1."""
+    first = price_lines.order_by("code").first()
+    return {first.pk: Decimal("1")} if first else {}
+
+
+def _set_lines(order, quantities):
+    """Replace the order's lines: its holder's schedule lines × quantities, prices frozen."""
+    order.lines.all().delete()
+    for price_line in order.price_schedule().filter(pk__in=quantities):
+        quantity = quantities[price_line.pk]
+        if quantity and quantity > 0:
+            OrderLine.objects.create(
+                order=order,
+                price_line=price_line,
+                code=price_line.code,
+                label=price_line.label,
+                unit=price_line.unit,
+                unit_price=price_line.unit_price,
+                vat_rate=price_line.vat_rate,
+                quantity=quantity,
+            )
+    _recompute_totals(order)
+
+
+def flash_agreement_for(team_request):
+    """The purchase-order agreement in force today (there is one Flash agreement at a time)."""
+    today = timezone.localdate()
+    candidates = FrameworkAgreement.objects.filter(
+        mechanism=Mechanism.PURCHASE_ORDERS, start_date__lte=today
+    ).order_by("-start_date")
+    return next((a for a in candidates if a.is_in_force(today)), None)
+
+
+def schedule_team(order):
+    """The team's phases follow the order's dates (preparation and session in the session's
+    month, synthesis in the delivery month)."""
+    if order.team is not None:
+        team_services.team_schedule(
+            team=order.team,
+            months={
+                "preparation": order.session_start,
+                "on_site": order.session_start,
+                "synthesis": order.delivery_deadline or order.session_end,
+            },
+        )
+
+
+@transaction.atomic
+def order_create(*, team_request, by, agreement=None, previous=None):
+    """Prepare a draft order for the holder the agreement's rule designates."""
+    team_request = TeamRequest.objects.select_for_update().get(pk=team_request.pk)
+    if previous is None and not team_request.abilities(by)["create_order"]:
+        raise ActionRefused("Vous ne pouvez pas préparer de bon de commande pour cette demande.")
+    open_orders = team_request.purchase_orders.exclude(
+        state__in=[OrderState.CANCELLED, OrderState.DECLINED]
+    )
+    if open_orders.exists():
+        raise ActionRefused("Un bon de commande est déjà en cours pour cette demande.")
+    agreement = agreement or flash_agreement_for(team_request)
+    if agreement is None:
+        raise ActionRefused("Aucun accord-cadre à bons de commande n'est en vigueur aujourd'hui.")
+    agreement.require_may_order(by.service)  # R2162-6 CCP
+    lot = agreement.lots.order_by("number").first()
+    designation = allocation.designate(lot=lot, request=team_request)
+    if designation.holding is None:
+        raise ActionRefused(designation.reason)
+    copied = ["session_place", "session_start", "session_end", "delivery_deadline"]
+    copied += ["budget_programme", "budget_centre", "budget_domain", "budget_activity"]
+    order = PurchaseOrder(
+        agreement=agreement,
+        lot=lot,
+        request=team_request,
+        holder=designation.holder,
+        allocation_reason=designation.reason,
+        created_by=by,
+        **({name: getattr(previous, name) for name in copied} if previous else {}),
+    )
+    order._history_user = by
+    order._change_reason = "Préparation du bon de commande"
+    order.save()
+    order.team = team_services.team_create(
+        holder=designation.holder,
+        label=team_request.title,
+        service=team_request.service,
+        required_professions=team_request.required_professions.all(),
+        reference=f"Projet n° {order.pk}",
+        format=team_request.format,
+    )
+    schedule_team(order)
+    if previous is not None:
+        # Same services, re-priced from the new holder's own schedule (matched by code).
+        codes = {line.code: line.quantity for line in previous.lines.all()}
+        quantities = {pl.pk: codes[pl.code] for pl in order.price_schedule() if pl.code in codes}
+    else:
+        quantities = _default_quantities(order.price_schedule())
+    _set_lines(order, quantities)
+    order._history_user = by
+    order._change_reason = "Lignes tarifées depuis le bordereau du titulaire"
+    order.save()
+    return order
+
+
+@transaction.atomic
+def order_update_draft(*, order, by, quantities, fields):
+    """Edit a draft: quantities per price line of the holder's schedule, budget and dates."""
+    locked = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
+    if locked.state != OrderState.DRAFT or not locked.abilities(by)["edit"]:
+        raise ActionRefused("Vous ne pouvez pas modifier ce bon de commande.")
+    valid_ids = set(locked.price_schedule().values_list("pk", flat=True))
+    if set(quantities) - valid_ids:
+        raise ActionRefused("Ligne de prix inconnue pour ce titulaire.")
+    if not any(q and q > 0 for q in quantities.values()):
+        raise ActionRefused("Le bon de commande doit comporter au moins une ligne.")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _set_lines(locked, quantities)
+    locked._history_user = by
+    locked._change_reason = "Modification du projet"
+    locked.save()
+    schedule_team(locked)
+    return locked
+
+
+# --- issuing and notifying --------------------------------------------------------------------
+
+
+@action("issue", "Émettre le bon de commande")
+@transaction.atomic
+def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today=None):
+    today = today or timezone.localdate()
+    order.agreement.require_may_order(by.service)  # R2162-6 CCP
+    with ORDER_ACTIONS.perform(
+        "issue", order, by=by, expected_state=expected_state, comment=comment
+    ) as step:
+        locked, agreement = step.obj, step.obj.agreement
+        if not agreement.is_in_force(today):
+            # R2162-5 CCP: orders are issued only while the agreement is in force.
+            raise ActionRefused(
+                f"Émission refusée : l'accord-cadre {agreement.reference} n'est pas en vigueur "
+                f"(du {agreement.start_date:%d/%m/%Y} au {agreement.end_date:%d/%m/%Y})."
+            )
+        if locked.total_excl_tax <= 0:
+            raise ActionRefused("Émission refusée : le bon de commande ne comporte aucune ligne.")
+        team = locked.team
+        if team is not None and team.active_members() and not team.coverage_ok():
+            # A team already proposed must cover the competencies asked for, or be justified.
+            raise ActionRefused(
+                "Émission refusée : compétences demandées non couvertes par l'équipe proposée ("
+                + ", ".join(p.name for p in team.missing_professions())
+                + "). Complétez l'équipe ou enregistrez une justification."
+            )
+        # The number first, so the ledger row carries it from the start (append-only).
+        number = numbering.next_number(agreement, today.year)
+        try:
+            ceiling.commit(
+                agreement=agreement,
+                lot=locked.lot,
+                amount=locked.total_excl_tax,
+                source=locked.source_key,
+                reference=number.text,
+                holder=locked.holder,
+                year=number.year,
+                by=by,
+            )
+        except ceiling.CeilingExceeded as exc:
+            raise ActionRefused(str(exc)) from exc
+        locked.year, locked.sequence, locked.number = number.year, number.sequence, number.text
+        locked.issued_at = timezone.now()
+        locked.issued_by = by
+        locked.issuing_service = by.service
+        locked.issue()
+    if team is not None:
+        team.reference = locked.number
+        team.save(update_fields=["reference"])
+    documents.store_purchase_order(locked, by)
+    return locked
+
+
+def _send_notification(order_id):
+    order = PurchaseOrder.objects.select_related("holder", "agreement", "request").get(pk=order_id)
+    document = documents.latest(order.documents, "purchase_order")
+    message = EmailMessage(
+        subject=f"Notification du bon de commande {order.number} — Atelier des territoires",
+        body=(
+            f"Madame, Monsieur,\n\nVeuillez trouver ci-joint le bon de commande {order.number} "
+            f"émis au titre de l'accord-cadre {order.agreement.reference}, pour l'atelier "
+            f"« {order.request.title} ».\n\nMerci d'en accuser réception et de nous indiquer "
+            "votre acceptation ou votre refus motivé.\n\nDGALN — bureau AD1"
+        ),
+        to=[order.holder.contact_email],
+    )
+    message.attach(document.filename, bytes(document.content), "application/pdf")
+    message.send()
+
+
+@action("notify", "Notifier au titulaire")
+@transaction.atomic
+def order_notify(*, order, by, expected_state=None, comment=""):
+    with ORDER_ACTIONS.perform(
+        "notify", order, by=by, expected_state=expected_state, comment=comment
+    ) as step:
+        step.obj.notify()
+    order_id = step.obj.pk
+    transaction.on_commit(lambda: _send_notification(order_id))
+    return step.obj
+
+
+# --- the holder's answer, and the ends of an order --------------------------------------------
+
+
+@action(
+    "holder_accept",
+    "Enregistrer l'acceptation du titulaire",
+    fields={"on": date_field("Date de l'acceptation")},
+    initial=today_initial,
+)
+@transaction.atomic
+def order_holder_accept(*, order, by, expected_state=None, comment="", on=None):
+    with ORDER_ACTIONS.perform(
+        "holder_accept", order, by=by, expected_state=expected_state, comment=comment
+    ) as step:
+        locked = step.obj
+        # The holder's acceptance records its team for good (lead, coverage, availability).
+        if locked.team is None:
+            raise ActionRefused("Enregistrez l'équipe proposée par le titulaire.")
+        try:
+            team_services.team_confirm(
+                team=locked.team,
+                start=locked.session_start,
+                end=locked.session_end,
+                place=locked.session_place,
+                by=by,
+            )
+        except team_services.TeamRefused as exc:
+            raise ActionRefused(f"Acceptation refusée : {exc}") from exc
+        locked.holder_accept(accepted_on=on or timezone.localdate())
+    documents.store_team_sheet(locked, by)
+    return locked
+
+
+def _release(order, by):
+    if order.number:
+        # The order keeps its number; its amount goes back under the ceiling.
+        ceiling.release(
+            agreement=order.agreement, source=order.source_key, reference=order.number, by=by
+        )
+
+
+@action(
+    "decline",
+    "Enregistrer le refus du titulaire",
+    fields={"on": date_field("Date du refus")},
+    initial=today_initial,
+    reason_required=True,
+    secondary=True,
+)
+@transaction.atomic
+def order_decline(*, order, by, expected_state=None, comment="", on=None):
+    with ORDER_ACTIONS.perform(
+        "decline", order, by=by, expected_state=expected_state, comment=comment
+    ) as step:
+        step.obj.decline(reason=step.comment)
+    locked = step.obj
+    _release(locked, by)
+    HolderDecline.objects.create(
+        request=locked.request,
+        holder=locked.holder,
+        order=locked,
+        reason=step.comment,
+        declined_on=on or timezone.localdate(),
+        recorded_by=by,
+    )
+    # A purchase order is never re-addressed: prepare a new draft for the next holder.
+    try:
+        order_create(
+            team_request=locked.request, by=by, agreement=locked.agreement, previous=locked
+        )
+    except ActionRefused:
+        pass  # no holder left: the request page says so
+    return locked
+
+
+@action("cancel", "Annuler le bon de commande", reason_required=True, secondary=True)
+@transaction.atomic
+def order_cancel(*, order, by, expected_state=None, comment=""):
+    with ORDER_ACTIONS.perform(
+        "cancel", order, by=by, expected_state=expected_state, comment=comment
+    ) as step:
+        step.obj.cancel(reason=step.comment)
+    _release(step.obj, by)
+    return step.obj
+
+
+def request_has_no_holder_left(team_request):
+    agreement = flash_agreement_for(team_request)
+    lot = agreement.lots.order_by("number").first() if agreement else None
+    if lot is None:
+        return False
+    return allocation.designate(lot=lot, request=team_request).holding is None

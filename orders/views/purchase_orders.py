@@ -1,0 +1,215 @@
+"""Pages of purchase orders: list and export, detail with its actions and team, documents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from procurement import roles, xlsx
+from procurement.web import action_forms, attempt, errors_text, file_response, run_action
+from teams.models import TeamMember
+from teams.team_views import panel
+
+from .. import exports, services
+from ..forms import OrderDraftForm, OrderFilterForm
+from ..models import LATE_PAYMENT_FLAT_FEE, Document, LatePaymentRate, PurchaseOrder
+from ..timeline import timeline
+from .requests import PAGE_SIZE, get_request_for_user
+
+
+def get_order_for_user(user, pk, queryset=None):
+    queryset = queryset if queryset is not None else PurchaseOrder.objects.all()
+    return get_object_or_404(queryset.visible_to(user), pk=pk)
+
+
+@login_required
+@require_POST
+def order_create(request, pk):
+    team_request = get_request_for_user(request.user, pk)
+    roles.require(team_request.abilities(request.user), "create_order")
+    order = attempt(
+        request,
+        lambda: services.order_create(team_request=team_request, by=request.user),
+        lambda order: f"Projet de bon de commande préparé pour {order.holder}.",
+    )
+    return redirect(order or team_request)
+
+
+def _filtered_orders(request):
+    form = OrderFilterForm(request.GET or None)
+    queryset = PurchaseOrder.objects.visible_to(request.user).select_related(
+        "holder__company", "request__department", "request__service", "agreement"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["state"]:
+            queryset = queryset.filter(state=data["state"])
+        if data["department"]:
+            queryset = queryset.filter(request__department=data["department"])
+        if data["holder"]:
+            queryset = queryset.filter(holder=data["holder"])
+        if data["year"]:
+            queryset = queryset.filter(created_at__year=data["year"])
+        if data["format"]:
+            queryset = queryset.filter(request__format=data["format"])
+    return form, queryset
+
+
+@login_required
+def order_list(request):
+    form, queryset = _filtered_orders(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orders/order_list.html",
+        {"form": form, "page_obj": page, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def order_list_xlsx(request):
+    """The same rows as the list (same filters, same scoping), for finance."""
+    _, queryset = _filtered_orders(request)
+    today = timezone.localdate()
+    content, _ = exports.write_orders(
+        queryset.order_by("agreement_id", "year", "sequence", "pk"), today
+    )
+    return file_response(content, f"bons-de-commande-{today:%Y-%m-%d}.xlsx", xlsx.XLSX_MIME)
+
+
+ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(
+    "agreement",
+    "lot",
+    "holder__company",
+    "request__department",
+    "request__service",
+    "issuing_service",
+    "issued_by",
+    "service_done_by",
+    "team__holder",
+).prefetch_related(
+    "lines",
+    "holder__members",
+    "agreement__authorised_services",
+    "request__collectivities",
+    "team__required_professions",
+    Prefetch(
+        "team__members",
+        queryset=TeamMember.objects.select_related("expert__company").prefetch_related(
+            "expert__professions", "planned_days"
+        ),
+    ),
+    Prefetch("documents", queryset=Document.objects.without_content().order_by("kind", "pk")),
+)
+
+
+@login_required
+def order_detail(request, pk):
+    order = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
+    abilities = order.abilities(request.user)
+    today = timezone.localdate()
+    late_interest = None
+    if order.payment_due_date and order.days_late(today):
+        rate = LatePaymentRate.rate_on(order.payment_due_date)
+        late_interest = {
+            "rate": rate,
+            "interest": order.late_payment_interest(rate, today),
+            "fee": LATE_PAYMENT_FLAT_FEE,
+        }
+    team_context = {}
+    if order.team is not None:
+        team_context = panel(
+            order.team,
+            request.user,
+            next_url=request.path,
+            session_start=order.session_start,
+            session_end=order.session_end,
+        )
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            **team_context,
+            "documents": list(order.documents.all()) if abilities["download_pdf"] else [],
+            "object": order,
+            "abilities": abilities,
+            "action_forms": action_forms(order, request.user, services.ORDER_ACTIONS),
+            "timeline": timeline(order),
+            "today": today,
+            "late": late_interest,
+            "edit_form": (
+                OrderDraftForm(instance=order, price_lines=order.price_schedule())
+                if abilities["edit"]
+                else None
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_edit(request, pk):
+    order = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
+    roles.require(order.abilities(request.user), "edit")
+    form = OrderDraftForm(request.POST, instance=order, price_lines=order.price_schedule())
+    if not form.is_valid():
+        messages.error(request, "Projet non enregistré : " + errors_text(form))
+        return redirect(order)
+    attempt(
+        request,
+        lambda: services.order_update_draft(
+            order=order, by=request.user, quantities=form.quantities(), fields=form.field_values()
+        ),
+        "Le projet de bon de commande a été enregistré.",
+    )
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def order_transition(request, pk, action):
+    order = get_order_for_user(request.user, pk)
+    return run_action(
+        request, order, services.ORDER_ACTIONS, action, redirect_to=order.get_absolute_url()
+    )
+
+
+@login_required
+def order_pdf(request, pk):
+    """The purchase order as issued (its stored bytes)."""
+    order = get_order_for_user(request.user, pk)
+    roles.require(order.abilities(request.user), "download_pdf")
+    document = services.documents.latest(order.documents, "purchase_order")
+    if document is None:
+        raise Http404
+    return _document_response(document)
+
+
+@login_required
+def document_download(request, pk):
+    """Any stored document, if the user may download its owner's documents."""
+    document = get_object_or_404(Document.objects.select_related("purchase_order"), pk=pk)
+    get_order_for_user(request.user, document.purchase_order_id)
+    roles.require(document.owner.abilities(request.user), "download_pdf")
+    return _document_response(document)
+
+
+def _document_response(document):
+    return file_response(bytes(document.content), document.filename, "application/pdf")
+
+
+@login_required
+def order_deliverable(request, pk):
+    order = get_order_for_user(request.user, pk)
+    if not order.deliverable:
+        raise Http404
+    return FileResponse(
+        order.deliverable.open("rb"),
+        as_attachment=True,
+        filename=f"synthese-{order.number}.pdf",
+        content_type="application/pdf",
+    )

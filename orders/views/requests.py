@@ -1,0 +1,186 @@
+"""Pages of team requests: list, form, detail with its actions, attachments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from procurement import roles
+from procurement.web import action_forms, errors_text, run_action
+
+from .. import services
+from ..enums import OrderState
+from ..forms import AttachmentForm, CollectivityFormSet, RequestFilterForm, TeamRequestForm
+from ..models import PurchaseOrder, RequestAttachment, TeamRequest
+from ..timeline import timeline
+
+PAGE_SIZE = 25
+
+
+def get_request_for_user(user, pk, queryset=None):
+    """The request if this user may read it; 404 otherwise, so nothing leaks."""
+    queryset = queryset if queryset is not None else TeamRequest.objects.all()
+    return get_object_or_404(queryset.visible_to(user), pk=pk)
+
+
+@login_required
+def request_list(request):
+    form = RequestFilterForm(request.GET or None)
+    queryset = (
+        TeamRequest.objects.visible_to(request.user)
+        .select_related("department", "service")
+        .prefetch_related("collectivities")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["state"]:
+            queryset = queryset.filter(state=data["state"])
+        if data["format"]:
+            queryset = queryset.filter(format=data["format"])
+        if data["department"]:
+            queryset = queryset.filter(department=data["department"])
+        if data["year"]:
+            queryset = queryset.filter(created_at__year=data["year"])
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orders/request_list.html",
+        {"form": form, "page_obj": page, "can_create": roles.files_requests(request.user)},
+    )
+
+
+def _save_request_form(request, instance):
+    form = TeamRequestForm(request.POST or None, instance=instance, service=request.user.service)
+    formset = CollectivityFormSet(request.POST or None, instance=instance, prefix="coll")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            team_request = form.save(commit=False)
+            if instance.pk is None:
+                team_request.service = request.user.service
+                team_request.created_by = request.user
+            team_request._history_user = request.user
+            team_request.save()
+            form.save_m2m()
+            formset.instance = team_request
+            formset.save()
+        return team_request, form, formset
+    return None, form, formset
+
+
+@login_required
+def request_create(request):
+    if not roles.files_requests(request.user):
+        raise PermissionDenied
+    saved, form, formset = _save_request_form(request, TeamRequest())
+    if saved:
+        messages.success(request, "La demande a été enregistrée en brouillon.")
+        return redirect("orders:request_detail", saved.pk)
+    return render(
+        request,
+        "orders/request_form.html",
+        {"form": form, "formset": formset, "title": "Nouvelle demande d'atelier"},
+    )
+
+
+@login_required
+def request_edit(request, pk):
+    team_request = get_request_for_user(request.user, pk)
+    roles.require(team_request.abilities(request.user), "edit")
+    saved, form, formset = _save_request_form(request, team_request)
+    if saved:
+        messages.success(request, "La demande a été mise à jour.")
+        return redirect("orders:request_detail", saved.pk)
+    return render(
+        request,
+        "orders/request_form.html",
+        {"form": form, "formset": formset, "title": "Modifier la demande", "object": team_request},
+    )
+
+
+@login_required
+def request_detail(request, pk):
+    team_request = get_request_for_user(
+        request.user,
+        pk,
+        TeamRequest.objects.select_related("department", "service", "created_by").prefetch_related(
+            "collectivities",
+            "required_professions",
+            "attachments",
+            Prefetch(
+                "purchase_orders",
+                queryset=PurchaseOrder.objects.select_related("holder").order_by("pk"),
+            ),
+            "declines__holder",
+        ),
+    )
+    abilities = team_request.abilities(request.user)
+    no_holder_left = False
+    if abilities["create_order"] and not any(
+        o.state not in (OrderState.CANCELLED, OrderState.DECLINED)
+        for o in team_request.purchase_orders.all()
+    ):
+        no_holder_left = services.request_has_no_holder_left(team_request)
+    return render(
+        request,
+        "orders/request_detail.html",
+        {
+            "object": team_request,
+            "abilities": abilities,
+            "action_forms": action_forms(team_request, request.user, services.REQUEST_ACTIONS),
+            "attachment_form": AttachmentForm(),
+            "timeline": timeline(team_request),
+            "no_holder_left": no_holder_left,
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_transition(request, pk, action):
+    team_request = get_request_for_user(request.user, pk)
+    return run_action(
+        request,
+        team_request,
+        services.REQUEST_ACTIONS,
+        action,
+        redirect_to=team_request.get_absolute_url(),
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    team_request = get_request_for_user(request.user, pk)
+    roles.require(team_request.abilities(request.user), "edit")
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Pièce jointe refusée : " + errors_text(form))
+        return redirect(team_request)
+    upload = form.cleaned_data["file"]
+    RequestAttachment.objects.create(
+        request=team_request,
+        file=upload,
+        original_name=upload.name[:200],
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=request.user,
+    )
+    messages.success(request, "La pièce jointe a été ajoutée.")
+    return redirect(team_request)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    team_request = get_request_for_user(request.user, pk)
+    attachment = get_object_or_404(team_request.attachments, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/pdf",
+    )

@@ -1,0 +1,198 @@
+"""Building blocks of every official PDF (reportlab): fonts, styles, the State block-mark,
+key-value tables, grids, the signature block and the page footer.
+
+Fonts are the Bitstream Vera TTFs shipped inside reportlab, embedded in the file, so a document
+renders the same on any machine. `invariant=1` keeps the bytes stable for equal input (a
+document rebuilt from unchanged data is identical); the stored copy is what every later
+download returns anyway.
+"""
+
+import datetime
+import io
+from pathlib import Path
+
+import reportlab
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT_DIR = Path(reportlab.__file__).parent / "fonts"
+BLUE = colors.HexColor("#000091")
+GREY = colors.HexColor("#666666")
+LIGHT = colors.HexColor("#eeeeee")
+WIDTH = 170 * mm  # A4 less 20 mm margins
+
+
+def register_fonts():
+    if "Vera" in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont("Vera", str(FONT_DIR / "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont("Vera-Bold", str(FONT_DIR / "VeraBd.ttf")))
+    pdfmetrics.registerFont(TTFont("Vera-Italic", str(FONT_DIR / "VeraIt.ttf")))
+    pdfmetrics.registerFontFamily(
+        "Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-Bold"
+    )
+
+
+def styles():
+    register_fonts()
+    base = ParagraphStyle("base", fontName="Vera", fontSize=9, leading=12)
+    return {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=GREY),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName="Vera-Bold", fontSize=15, leading=19, textColor=BLUE
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName="Vera-Bold",
+            fontSize=10.5,
+            leading=14,
+            spaceBefore=8,
+            spaceAfter=3,
+            textColor=BLUE,
+        ),
+        "mark": ParagraphStyle(
+            "mark", parent=base, fontName="Vera-Bold", fontSize=10, leading=11.5
+        ),
+        "motto": ParagraphStyle(
+            "motto", parent=base, fontName="Vera-Italic", fontSize=7.5, leading=9
+        ),
+        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
+    }
+
+
+def table_style(*commands):
+    """A TableStyle whose cells default to the embedded font (reportlab's default is Helvetica)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), "Vera", 8.5), *commands])
+
+
+def esc(text):
+    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def date(value):
+    if not value:
+        return "—"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)  # French legal date, not UTC
+    return value.strftime("%d/%m/%Y")
+
+
+def number(value):
+    """A quantity or a count of days, French style: 1,5."""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def block_mark(s):
+    """The Republic's block-mark: name, motto, then the ministry (charte de l'État)."""
+    return [
+        Paragraph("RÉPUBLIQUE<br/>FRANÇAISE", s["mark"]),
+        Paragraph("Liberté<br/>Égalité<br/>Fraternité", s["motto"]),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            "Ministère de l'Aménagement du territoire<br/>Direction générale de l'aménagement, "
+            "du logement et de la nature",
+            s["small"],
+        ),
+    ]
+
+
+def header(s, title, lines):
+    """The block-mark on the left; the title and its lines (already escaped) on the right."""
+    table = Table(
+        [
+            [
+                block_mark(s),
+                [Paragraph(title, s["title"])] + [Paragraph(x, s["right"]) for x in lines],
+            ]
+        ],
+        colWidths=[70 * mm, 100 * mm],
+    )
+    table.setStyle(table_style(("VALIGN", (0, 0), (-1, -1), "TOP")))
+    return [table, Spacer(1, 3 * mm)]
+
+
+def key_values(rows, s, widths=(45 * mm, 125 * mm)):
+    """Two columns, label in bold. Values are reportlab markup: escape what users typed."""
+    table = Table(
+        [[Paragraph(f"<b>{esc(k)}</b>", s["cell"]), Paragraph(v, s["cell"])] for k, v in rows],
+        colWidths=widths,
+    )
+    table.setStyle(
+        table_style(
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+        )
+    )
+    return table
+
+
+def grid(rows, widths, *, right_from=None, extra=()):
+    """A bordered table with a grey header row; columns from `right_from` on are right-aligned."""
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    commands = [
+        ("FONT", (0, 0), (-1, 0), "Vera-Bold", 8.5),
+        ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
+        ("GRID", (0, 0), (-1, -1), 0.4, GREY),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    if right_from is not None:
+        commands.append(("ALIGN", (right_from, 0), (-1, -1), "RIGHT"))
+    table.setStyle(table_style(*commands, *extra))
+    return table
+
+
+def signatures(s, left, right, height=22 * mm):
+    table = Table(
+        [[Paragraph(left, s["base"]), Paragraph(right, s["base"])]],
+        colWidths=[85 * mm, 85 * mm],
+        rowHeights=[height],
+    )
+    table.setStyle(
+        table_style(
+            ("BOX", (0, 0), (0, 0), 0.4, GREY),
+            ("BOX", (1, 0), (1, 0), 0.4, GREY),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        )
+    )
+    return KeepTogether(table)
+
+
+def build(story, *, title, subject, footer_text):
+    """Lay the story out on A4 with the footer on every page; returns the PDF bytes."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author="DGALN — Atelier des territoires",
+        subject=subject,
+        invariant=1,
+        initialFontName="Vera",  # no stray, non-embedded Helvetica reference
+    )
+
+    def footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont("Vera", 7)
+        canvas.setFillColor(GREY)
+        canvas.drawString(20 * mm, 10 * mm, footer_text)
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Page {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

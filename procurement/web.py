@@ -1,0 +1,57 @@
+"""View helpers shared by every app: run a business action, explain a form's errors, send a
+stored document. A refused action becomes a message, never a 500."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+
+from .actions import ActionRefused
+
+
+def attempt(request, action, success):
+    """Run a business action; its refusal becomes an error message. Returns its result or
+    None when refused. `success` is a message, or a function of the result giving one."""
+    try:
+        result = action()
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return result
+
+
+def errors_text(form):
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label + ' : ' if label else ''}{' '.join(errors)}")
+    return " ; ".join(parts)
+
+
+def run_action(request, obj, catalogue, name, *, redirect_to):
+    """The POST of an action form: the declared form, then the action's service."""
+    if name not in catalogue:
+        raise PermissionDenied
+    action = catalogue[name]
+    form = action.form(obj, request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Formulaire incomplet : " + errors_text(form))
+        return redirect(redirect_to)
+    attempt(
+        request,
+        lambda: action.run(obj, by=request.user, **form.cleaned_data),
+        f"Action effectuée : {action.label}.",
+    )
+    return redirect(redirect_to)
+
+
+def action_forms(obj, user, catalogue):
+    """[(action, form)] for the actions this user may perform now."""
+    return [(action, action.form(obj)) for action in catalogue.available(obj, user)]
+
+
+def file_response(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
