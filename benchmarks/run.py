@@ -50,7 +50,9 @@ def timed(fn, repeat=5):
 
 def fill(n, pilot, buyer, agreement):
     """n accepted requests, each with an issued order (bulk: benchmark data, not the flow)."""
-    from framework_agreements.models import CommitmentEntry
+    from django.db.models import F
+
+    from framework_agreements.models import CommitmentEntry, FrameworkAgreement, NumberSequence
     from orders.models import Collectivity, PurchaseOrder, TeamRequest
     from teams.models import Team, TeamMember
     from tests.factories import ExpertFactory
@@ -110,9 +112,19 @@ def fill(n, pilot, buyer, agreement):
             amount=o.total_excl_tax,
             source=f"purchase_order:{o.pk}",
             reference=o.number,
+            holder=holding.holder,
+            fiscal_year=2026,
             created_by=buyer,
         )
         for o in orders
+    )
+    # The numbering sequence continues after the bulk numbers.
+    NumberSequence.objects.update_or_create(
+        agreement=agreement, year=2026, defaults={"last": start + len(orders)}
+    )
+    # The running total follows the ledger (ceiling.commit does this one order at a time).
+    FrameworkAgreement.objects.filter(pk=agreement.pk).update(
+        committed_amount=F("committed_amount") + Decimal("18100.00") * len(orders)
     )
 
 
@@ -122,7 +134,8 @@ def main():
     from django.test import Client
 
     from framework_agreements import ceiling
-    from orders import pdf, services
+    from orders import services
+    from orders.pdf.purchase_orders import purchase_order_pdf
     from orders.models import PurchaseOrder
     from teams import exports
     from teams.models import TeamMember
@@ -154,12 +167,12 @@ def main():
             ms = timed(lambda url=url: client.get(url))
             print(f"{n:>6} | {label:<34} | {ms:>9.1f} | {counter.count:>7}")
         ms = timed(lambda: ceiling.agreement_figures(agreement))
-        print(f"{n:>6} | {'ceiling figures (ledger sum)':<34} | {ms:>9.2f} | {1:>7}")
+        print(f"{n:>6} | {'ceiling figures (running total)':<34} | {ms:>9.2f} | {1:>7}")
 
     order = make_order(pilot, buyer, finance)
     ms = timed(
-        lambda: pdf.purchase_order_pdf(
-            PurchaseOrder.objects.get(pk=order.pk), services.team_rows(order.team)
+        lambda: purchase_order_pdf(
+            PurchaseOrder.objects.get(pk=order.pk), services.documents.team_rows(order.team)
         ),
         repeat=20,
     )

@@ -227,9 +227,7 @@ def substitution_decide(*, substitution, accept, by, comment="", today=None):
         Expert.objects.select_for_update().get(pk=substitution.incoming_id)
         # The newcomer takes over the outgoing member's on-site sessions.
         bookings = list(
-            Booking.objects.filter(team=substitution.team, expert=outgoing.expert).order_by(
-                "start"
-            )
+            Booking.objects.filter(team=substitution.team, expert=outgoing.expert).order_by("start")
         )
         for booking in bookings:
             conflicts = availability.overlapping(

@@ -156,3 +156,32 @@ def test_two_concurrent_confirmations_never_double_book_an_expert(run):
         t.join(timeout=60)
     assert sorted(results) == ["ok", "refused"]
     assert Booking.objects.filter(expert=shared).count() == 1
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_sixteen_concurrent_takers_of_a_new_years_first_number_get_1_to_16(run):
+    from django.db import transaction
+
+    from framework_agreements import numbering
+
+    agreement = make_agreement(holders=1, prefix=f"N{run}")
+    barrier = threading.Barrier(THREADS)
+    taken = []
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            barrier.wait()
+            with transaction.atomic():  # the row is created, then locked, by whoever comes first
+                number = numbering.next_number(agreement, 2031)
+            with lock:
+                taken.append(number.sequence)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(taken) == list(range(1, THREADS + 1))

@@ -1,26 +1,16 @@
 import datetime
-import hashlib
-import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from pypdf import PdfReader
 
 from framework_agreements import ceiling
 from orders import services
 from orders.enums import OrderState
-from orders.models import HolderDecline, PurchaseOrder
-from tests.factories import (
-    ORDER_PATH,
-    STEP_FOR_STATE,
-    add_lead,
-    make_agreement,
-    make_order,
-    make_request,
-    step_data,
-)
+from orders.models import PurchaseOrder
+from tests.factories import make_agreement, make_order, make_request, step_data
+from tests.fast_factories import fast_order
 
 
 @pytest.fixture
@@ -59,7 +49,7 @@ def _run(order, action, user, comment="motif"):
 def test_every_order_transition_from_its_source_state(
     action, source, target, agreement, pilot35, buyer, finance
 ):
-    order = make_order(pilot35, buyer, finance, state=source)
+    order = fast_order(pilot35, buyer, finance, state=source)
     actor = finance if action in FINANCE_ACTIONS else buyer
     _run(order, action, actor)
     order.refresh_from_db()
@@ -81,7 +71,7 @@ FORBIDDEN_PAIRS = [
 def test_no_order_transition_from_any_other_state(
     action, state, agreement, pilot35, buyer, finance
 ):
-    order = make_order(pilot35, buyer, finance, state=state)
+    order = fast_order(pilot35, buyer, finance, state=state)
     actor = finance if action in FINANCE_ACTIONS else buyer
     with pytest.raises(services.ActionRefused):
         _run(order, action, actor)
@@ -108,7 +98,7 @@ SOURCE_FOR = {a: s for a, s, _ in ORDER_TRANSITIONS}
 @pytest.mark.parametrize("action", services.ORDER_ACTIONS.names())
 def test_each_role_may_or_may_not_perform_each_order_transition(action, role, agreement, all_users):
     u = all_users
-    order = make_order(u["pilot35"], u["buyer"], u["finance"], state=SOURCE_FOR[action])
+    order = fast_order(u["pilot35"], u["buyer"], u["finance"], state=SOURCE_FOR[action])
     user = u[role]
     if role in ROLE_ALLOWED[action]:
         if action == "issue":
@@ -286,230 +276,19 @@ def test_the_page_offers_only_the_transitions_the_user_may_perform(
     assert "/action/" + "certify/" not in page
 
 
-# --- allocation and declines ---------------------------------------------------------------------
-
-
-def test_cascade_designates_the_best_ranked_holder_and_says_why(agreement, pilot35, buyer, finance):
-    order = make_order(pilot35, buyer, finance)
-    first = agreement.lots.get().holdings.get(rank=1).holder
-    assert order.holder == first
-    assert "Cascade" in order.allocation_reason and "rang 1" in order.allocation_reason
-
-
-def test_a_decline_logs_it_releases_and_prepares_a_new_draft_for_the_next_holder(
-    agreement, pilot35, buyer, finance
+def test_preparing_and_issuing_refuse_a_service_the_agreement_does_not_name_alike(
+    db, buyer, finance
 ):
-    order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
-    services.order_decline(order=order, by=buyer, comment="Équipe indisponible")
-    order.refresh_from_db()
-    assert order.state == "declined" and order.number
-    assert HolderDecline.objects.get(request=order.request).holder == order.holder
-    assert ceiling.agreement_figures(agreement).committed == Decimal("0.00")
-    new = order.request.purchase_orders.exclude(pk=order.pk).get()
-    second = agreement.lots.get().holdings.get(rank=2)
-    assert new.state == "draft" and new.holder == second.holder
-    assert "Équipe indisponible" in new.allocation_reason
-    # Re-priced from the second holder's own schedule.
-    assert new.lines.get().unit_price == second.price_lines.get(code="F01").unit_price
-    assert new.total_excl_tax != order.total_excl_tax
+    from tests.factories import UserFactory
 
-
-def test_when_every_holder_declined_the_page_says_no_holder_is_left(
-    client, db, pilot35, buyer, finance
-):
-    make_agreement(holders=1)
-    order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
-    services.order_decline(order=order, by=buyer, comment="Non")
-    assert order.request.purchase_orders.count() == 1
-    client.force_login(buyer)
-    page = client.get(reverse("orders:request_detail", args=[order.request.pk])).content.decode()
-    assert "Aucun titulaire disponible" in page
-
-
-def test_rotation_gives_the_next_order_to_the_next_holder(db, pilot35, buyer, finance):
-    agreement = make_agreement(rule="rotation")
-    holders = [h.holder for h in agreement.lots.get().holdings.order_by("rank")]
-    got = []
-    for _ in range(4):
-        order = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
-        got.append(order.holder)
-    assert got == [holders[0], holders[1], holders[2], holders[0]]
-    assert "Tour de rôle" in order.allocation_reason
-
-
-def test_rotation_skips_a_holder_that_declined_this_request(db, pilot35, buyer, finance):
-    agreement = make_agreement(rule="rotation")
-    holders = [h.holder for h in agreement.lots.get().holdings.order_by("rank")]
-    order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
-    services.order_decline(order=order, by=buyer, comment="Non")
-    new = order.request.purchase_orders.get(state="draft")
-    assert order.holder == holders[0] and new.holder == holders[1]
-
-
-# --- PDF -----------------------------------------------------------------------------------------
-
-
-def test_the_pdf_is_stored_at_issue_and_downloads_return_the_same_bytes(
-    client, agreement, pilot35, buyer, finance
-):
-    order = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
-    document = order.documents.get()
-    assert document.sha256 == hashlib.sha256(bytes(document.content)).hexdigest()
-    client.force_login(pilot35)
-    url = reverse("orders:order_pdf", args=[order.pk])
-    first, second = client.get(url), client.get(url)
-    assert first.content == second.content == bytes(document.content)
-    assert first["Content-Type"] == "application/pdf"
-
-
-def test_the_pdf_states_number_siret_amounts_and_imputation(agreement, pilot35, buyer, finance):
-    order = make_order(pilot35, buyer, finance)
-    order = services.order_update_draft(
-        order=order,
-        by=buyer,
-        quantities={order.lines.get().price_line_id: Decimal("1")},
-        fields={
-            "ej_number": "2100012345",
-            "budget_centre": "0135-CDGA-C001",
-            "session_place": "Mairie de Redon",
-        },
-    )
-    order = services.order_issue(order=order, by=buyer)
-    reader = PdfReader(io.BytesIO(bytes(order.documents.get().content)))
-    text = " ".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
-    for expected in (
-        order.number,
-        order.holder.company.siret,
-        "18 100,00 €",
-        "3 620,00 €",
-        "21 720,00 €",
-        "2100012345",
-        "0135-CDGA-C001",
-        "Mairie de Redon",
-        agreement.reference,
-        "RÉPUBLIQUE",
-        "R2162-13",
-    ):
-        assert expected in text, expected
-    fonts = [ref.get_object() for ref in reader.pages[0]["/Resources"]["/Font"].values()]
-    assert fonts
-    for font in fonts:  # every font is a TrueType file embedded in the document
-        assert "Vera" in str(font["/BaseFont"])
-        assert "/FontFile2" in font["/FontDescriptor"].get_object()
-
-
-def test_notification_emails_the_pdf_to_the_holder(
-    agreement, pilot35, buyer, finance, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
-    message = mail.outbox[-1]
-    assert message.to == [order.holder.contact_email]
-    assert order.number in message.subject
-    name, content, mimetype = message.attachments[0]
-    assert mimetype == "application/pdf" and content == bytes(order.documents.get().content)
-    assert order.notified_at is not None
-
-
-# --- payment -------------------------------------------------------------------------------------
-
-
-def test_due_date_days_late_and_late_payment_interest(agreement, pilot35, buyer, finance):
-    order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
-    received = datetime.date(2026, 3, 2)
-    services.order_invoice(
-        order=order,
-        by=finance,
-        number="FA-9",
-        amount=Decimal("21720.00"),
-        received_on=received,
-    )
-    order = services.order_pay(
-        order=PurchaseOrder.objects.get(pk=order.pk),
-        by=finance,
-        on=datetime.date(2026, 4, 11),
-    )
-    assert order.payment_due_date == datetime.date(2026, 4, 1)
-    assert order.days_late() == 10
-    # 21 720,00 × (2,15 % + 8 %) × 10 / 365 = 60,3994… → 60,40 (half-up to the cent)
-    assert order.late_payment_interest(Decimal("2.15")) == Decimal("60.40")
-
-
-def test_payment_on_time_owes_no_interest(agreement, pilot35, buyer, finance):
-    order = make_order(pilot35, buyer, finance, state=OrderState.PAID)
-    assert order.days_late() == 0
-    assert order.late_payment_interest(Decimal("2.15")) == Decimal("0.00")
-
-
-def test_an_invoice_without_number_is_refused_by_the_form(
-    client, agreement, pilot35, buyer, finance
-):
-    order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
-    client.force_login(finance)
-    response = client.post(
-        reverse("orders:order_transition", args=[order.pk, "invoice"]),
-        {"expected_state": "service_done", "amount": "abc"},
-        follow=True,
-    )
-    assert "Formulaire incomplet" in response.content.decode()
-    assert PurchaseOrder.objects.get(pk=order.pk).state == "service_done"
-
-
-def test_the_full_path_through_the_views(client, agreement, pilot35, buyer, finance):
-    request = make_request(pilot35, state="accepted", buyer=buyer)
-    client.force_login(buyer)
-    client.post(reverse("orders:order_create", args=[request.pk]))
-    order = request.purchase_orders.get()
-    add_lead(order)
-    for target in ORDER_PATH:
-        action = STEP_FOR_STATE[target]
-        user = finance if action in ("invoice", "pay") else buyer
-        client.force_login(user)
-        data = {"expected_state": PurchaseOrder.objects.get(pk=order.pk).state, "comment": "ok"}
-        for key, value in step_data(action, order).items():
-            data[key] = value
-        if action == "invoice":
-            data["amount"] = str(PurchaseOrder.objects.get(pk=order.pk).total_incl_tax)
-        client.post(reverse("orders:order_transition", args=[order.pk, action]), data)
-        assert PurchaseOrder.objects.get(pk=order.pk).state == target, action
-    page = client.get(reverse("orders:order_detail", args=[order.pk])).content.decode()
-    assert "Clôturé" in page and "Historique" in page
-
-
-def test_starting_requires_the_session_dates_and_place(agreement, pilot35, buyer, finance):
-    order = make_order(pilot35, buyer, finance, state=OrderState.ACCEPTED)
-    with pytest.raises(services.ActionRefused, match="dates et le lieu"):
-        services.order_start(order=order, by=buyer)
-    with pytest.raises(services.ActionRefused, match="précède"):
-        services.order_start(
-            order=order,
-            by=buyer,
-            session_place="Mairie",
-            session_start=datetime.date(2027, 1, 3),
-            session_end=datetime.date(2027, 1, 2),
-        )
-    assert PurchaseOrder.objects.get(pk=order.pk).state == "accepted"
-
-
-def test_delivering_requires_the_deliverable(agreement, pilot35, buyer, finance):
-    order = make_order(pilot35, buyer, finance, state=OrderState.IN_PROGRESS)
-    with pytest.raises(services.ActionRefused, match="livrable"):
-        services.order_deliver(order=order, by=pilot35)
-    assert PurchaseOrder.objects.get(pk=order.pk).state == "in_progress"
-
-
-def test_a_non_pdf_deliverable_is_refused_by_the_form(client, agreement, pilot35, buyer, finance):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    order = make_order(pilot35, buyer, finance, state=OrderState.IN_PROGRESS)
-    client.force_login(pilot35)
-    response = client.post(
-        reverse("orders:order_transition", args=[order.pk, "deliver"]),
-        {
-            "expected_state": "in_progress",
-            "deliverable": SimpleUploadedFile("x.pdf", b"not a pdf", "application/pdf"),
-        },
-        follow=True,
-    )
-    assert "pas un PDF valide" in response.content.decode()
-    assert PurchaseOrder.objects.get(pk=order.pk).state == "in_progress"
+    agreement = make_agreement(authorised=("DGALN-AD1",))
+    pilot = UserFactory()
+    request = make_request(pilot, state="accepted", buyer=buyer)
+    with pytest.raises(services.ActionRefused) as on_create:
+        services.order_create(team_request=request, by=pilot)
+    order = make_order(pilot, buyer, finance, request=request)
+    with pytest.raises(services.ActionRefused) as on_issue:
+        services.order_issue(order=order, by=pilot)
+    assert str(on_create.value) == str(on_issue.value)
+    assert "R2162-6" in str(on_issue.value) and agreement.reference in str(on_issue.value)
+    assert not agreement.may_order(pilot.service) and agreement.may_order(buyer.service)

@@ -8,6 +8,7 @@ from orders import services
 from orders.enums import OrderState
 from teams import services as team_services
 from tests.factories import ExpertFactory, make_agreement, make_order, make_request
+from tests.fast_factories import fast_order
 
 
 def _count(client, url):
@@ -36,12 +37,12 @@ def test_order_list_queries_do_not_grow_with_rows(
     client, pilot35, buyer, finance, django_assert_num_queries
 ):
     make_agreement()
-    make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    fast_order(pilot35, buyer, finance, state=OrderState.ISSUED)
     client.force_login(buyer)
     url = reverse("orders:order_list")
     few = _count(client, url)
     for state in (OrderState.DRAFT, OrderState.NOTIFIED, OrderState.CANCELLED, OrderState.PAID):
-        make_order(pilot35, buyer, finance, state=state)
+        fast_order(pilot35, buyer, finance, state=state)
     # session, user, user's service, count, rows (holder, request, department, agreement
     # joined), departments and holders (filter selects)
     with django_assert_num_queries(7):
@@ -51,7 +52,7 @@ def test_order_list_queries_do_not_grow_with_rows(
 
 def test_dashboard_and_agreement_pages_do_not_grow_with_rows(client, pilot35, buyer, finance):
     agreement = make_agreement()
-    make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    fast_order(pilot35, buyer, finance, state=OrderState.ISSUED)
     client.force_login(buyer)
     urls = ["/", reverse("agreements:list"), reverse("agreements:detail", args=[agreement.pk])]
     before = [_count(client, url) for url in urls]

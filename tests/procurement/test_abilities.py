@@ -3,7 +3,8 @@
 import pytest
 
 from orders.enums import OrderState
-from tests.factories import make_agreement, make_order, make_request
+from tests.factories import make_agreement, make_request
+from tests.fast_factories import fast_order
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ EXPECTED_ORDER = {
 @pytest.mark.parametrize("role", EXPECTED_ORDER)
 def test_order_abilities_per_role(role, agreement, all_users):
     u = all_users
-    order = make_order(u["pilot35"], u["buyer"], u["finance"])
+    order = fast_order(u["pilot35"], u["buyer"], u["finance"])
     granted = {k for k, v in order.abilities(u[role]).items() if v}
     assert granted == EXPECTED_ORDER[role]
 
@@ -77,9 +78,9 @@ def test_dgaln_staff_read_a_request_once_submitted(role, all_users):
 
 def test_a_pdf_is_downloadable_once_the_order_has_a_number(agreement, all_users):
     u = all_users
-    order = make_order(u["pilot35"], u["buyer"], u["finance"])
+    order = fast_order(u["pilot35"], u["buyer"], u["finance"])
     assert not order.abilities(u["buyer"])["download_pdf"]
-    order = make_order(u["pilot35"], u["buyer"], u["finance"], state=OrderState.ISSUED)
+    order = fast_order(u["pilot35"], u["buyer"], u["finance"], state=OrderState.ISSUED)
     assert order.abilities(u["finance"])["download_pdf"]
     assert not order.abilities(u["pilot29"])["download_pdf"]
 

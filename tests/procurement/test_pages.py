@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from orders.enums import OrderState
-from tests.factories import make_agreement, make_order, make_request
+from tests.factories import make_agreement, make_request
+from tests.fast_factories import fast_order
 
 ROLES = ["buyer", "finance", "admin", "pilot35", "pilot29"]
 
@@ -15,7 +16,7 @@ def world(all_users):
     agreement = make_agreement()
     holder = agreement.lots.get().holdings.first().holder
     request35 = make_request(u["pilot35"], state="accepted", buyer=u["buyer"])
-    order35 = make_order(
+    order35 = fast_order(
         u["pilot35"], u["buyer"], u["finance"], state=OrderState.ISSUED, request=request35
     )
     return {"agreement": agreement, "holder": holder, "request": request35, "order": order35}

@@ -1,0 +1,208 @@
+"""Framework agreements (accords-cadres) and their lots."""
+
+import calendar
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from procurement.actions import ActionRefused
+from procurement.models import Service
+
+# L2125-1 CCP: a framework agreement lasts at most four years, renewals included.
+MAX_DURATION_MONTHS = 48
+CPV_URBAN_PLANNING = "71410000-5"
+
+
+def add_months(day, months):
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class Mechanism(models.TextChoices):
+    PURCHASE_ORDERS = "purchase_orders", "Bons de commande (R2162-13)"
+    SUBSEQUENT_CONTRACTS = "subsequent_contracts", "Marchés subséquents (R2162-7)"
+
+
+class AllocationRule(models.TextChoices):
+    CASCADE = "cascade", "Cascade (rang 1 d'abord)"
+    ROTATION = "rotation", "Tour de rôle"
+
+
+class Procedure(models.TextChoices):
+    OPEN = "open", "Appel d'offres ouvert"
+    RESTRICTED = "restricted", "Appel d'offres restreint"
+    NEGOTIATED = "negotiated", "Procédure avec négociation"
+    ADAPTED = "adapted", "Procédure adaptée"
+
+
+class FrameworkAgreement(models.Model):
+    reference = models.CharField("référence", max_length=40, unique=True)
+    title = models.CharField("intitulé", max_length=250)
+    # Prefix of order numbers: FLASH-2026-0007.
+    number_prefix = models.CharField("préfixe de numérotation", max_length=10, unique=True)
+    mechanism = models.CharField("mode d'exécution", max_length=24, choices=Mechanism.choices)
+    cpv_code = models.CharField("code CPV", max_length=12, default=CPV_URBAN_PLANNING)
+    procedure = models.CharField("procédure", max_length=12, choices=Procedure.choices)
+    notification_date = models.DateField("date de notification")
+    start_date = models.DateField("date de début")
+    duration_months = models.PositiveSmallIntegerField(
+        "durée totale (mois, reconductions comprises)",
+        validators=[
+            MinValueValidator(1),
+            MaxValueValidator(
+                MAX_DURATION_MONTHS,
+                message="La durée d'un accord-cadre ne peut dépasser 4 ans (48 mois), "
+                "reconductions comprises (article L2125-1 du code de la commande publique).",
+            ),
+        ],
+    )
+    # R2162-4 CCP: the maximum is mandatory; the minimum is optional.
+    minimum_amount = models.DecimalField(
+        "montant minimum HT", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    maximum_amount = models.DecimalField(
+        "montant maximum HT",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Obligatoire (article R2162-4 du code de la commande publique).",
+    )
+    # R2162-6 CCP: only the buyers named in the agreement may place orders.
+    authorised_services = models.ManyToManyField(
+        Service, verbose_name="services autorisés à commander", related_name="agreements"
+    )
+    allocation_rule = models.CharField(
+        "règle d'attribution des bons de commande",
+        max_length=10,
+        choices=AllocationRule.choices,
+        blank=True,
+    )
+    # Running committed total, kept by ceiling.commit/release under the agreement's row lock
+    # (the ledger stays the source of truth; ceiling.verify compares the two).
+    committed_amount = models.DecimalField(
+        "montant engagé HT", max_digits=14, decimal_places=2, default=0, editable=False
+    )
+    history = HistoricalRecords(
+        m2m_fields=[authorised_services], excluded_fields=["committed_amount"]
+    )
+
+    class Meta:
+        ordering = ["start_date", "reference"]
+        verbose_name = "accord-cadre"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_months__gte=1, duration_months__lte=MAX_DURATION_MONTHS),
+                name="agreement_duration_at_most_48_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(maximum_amount__gt=0), name="agreement_maximum_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_amount__isnull=True)
+                | Q(minimum_amount__lte=models.F("maximum_amount")),
+                name="agreement_minimum_below_maximum",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        keep_running_total(self, kwargs)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.maximum_amount is None:
+            errors["maximum_amount"] = (
+                "Le montant maximum est obligatoire (article R2162-4 du code de la commande "
+                "publique)."
+            )
+        if (
+            self.minimum_amount is not None
+            and self.maximum_amount is not None
+            and self.minimum_amount > self.maximum_amount
+        ):
+            errors["minimum_amount"] = "Le montant minimum ne peut dépasser le montant maximum."
+        if self.mechanism == Mechanism.PURCHASE_ORDERS and not self.allocation_rule:
+            errors["allocation_rule"] = (
+                "Un accord-cadre à bons de commande sans remise en concurrence doit fixer une "
+                "règle objective d'attribution (cascade ou tour de rôle)."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def end_date(self):
+        """Last day in force (inclusive)."""
+        return add_months(self.start_date, self.duration_months) - datetime.timedelta(days=1)
+
+    def is_in_force(self, on=None):
+        # R2162-5 CCP: orders are issued only while the agreement is in force.
+        on = on or datetime.date.today()
+        return self.start_date <= on <= self.end_date
+
+    def may_order(self, service):
+        """R2162-6 CCP: only the buyers named in the agreement may place orders."""
+        if service is None:
+            return False
+        # Prefetched on detail pages; falls back to one query otherwise.
+        return any(s.pk == service.pk for s in self.authorised_services.all())
+
+    def require_may_order(self, service):
+        if not self.may_order(service):
+            raise ActionRefused(
+                f"Votre service n'est pas désigné comme acheteur dans l'accord-cadre "
+                f"{self.reference} (article R2162-6 du code de la commande publique)."
+            )
+
+
+def keep_running_total(instance, save_kwargs):
+    """A form or admin save never writes back a stale running total: only the ceiling
+    service moves it, with an UPDATE under the agreement's lock."""
+    if instance._state.adding or save_kwargs.get("update_fields") is not None:
+        return
+    save_kwargs["update_fields"] = [
+        f.name
+        for f in instance._meta.concrete_fields
+        if not f.primary_key and f.name != "committed_amount"
+    ]
+
+
+class Lot(models.Model):
+    agreement = models.ForeignKey(FrameworkAgreement, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField("numéro")
+    title = models.CharField("intitulé", max_length=250)
+    maximum_amount = models.DecimalField(
+        "montant maximum HT du lot",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    committed_amount = models.DecimalField(
+        "montant engagé HT", max_digits=14, decimal_places=2, default=0, editable=False
+    )
+    history = HistoricalRecords(excluded_fields=["committed_amount"])
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = "lot"
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="unique_lot_number"),
+        ]
+
+    def __str__(self):
+        return f"Lot {self.number} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        keep_running_total(self, kwargs)
+        super().save(*args, **kwargs)
