@@ -135,8 +135,8 @@ def main():
 
     from framework_agreements import ceiling
     from orders import services
-    from orders.pdf.purchase_orders import purchase_order_pdf
     from orders.models import PurchaseOrder
+    from orders.pdf.purchase_orders import purchase_order_pdf
     from teams import exports
     from teams.models import TeamMember
     from tests.factories import UserFactory, make_agreement, make_order
