@@ -22,8 +22,11 @@ run: $(STAMP)
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# TEST_WORKERS=0 runs the suite in one process (easier to debug).
+TEST_WORKERS ?= auto
+
 test: $(STAMP) node_modules/axe-core/axe.min.js
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
