@@ -1,5 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from procurement.admin_roles import BusinessRecordAdmin, ReferenceAdmin
+from procurement.models import Role
 
 from .models import (
     CommitmentEntry,
@@ -8,8 +10,11 @@ from .models import (
     Holder,
     Lot,
     LotHolding,
+    NumberSequence,
     PriceLine,
 )
+
+BUYER_DATA = {Role.BUYER, Role.ADMIN}
 
 
 class LotInline(admin.TabularInline):
@@ -18,20 +23,23 @@ class LotInline(admin.TabularInline):
 
 
 @admin.register(FrameworkAgreement)
-class FrameworkAgreementAdmin(SimpleHistoryAdmin):
+class FrameworkAgreementAdmin(ReferenceAdmin):
+    editors = BUYER_DATA
     list_display = ["reference", "title", "mechanism", "start_date", "duration_months"]
     filter_horizontal = ["authorised_services"]
     inlines = [LotInline]
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(ReferenceAdmin):
+    editors = BUYER_DATA
     list_display = ["name", "siret", "city", "is_sme"]
     search_fields = ["name", "siret"]
 
 
 @admin.register(Holder)
-class HolderAdmin(SimpleHistoryAdmin):
+class HolderAdmin(ReferenceAdmin):
+    editors = BUYER_DATA
     list_display = ["name", "kind", "consortium_type", "company", "contact_email", "is_fictitious"]
     list_filter = ["kind", "is_fictitious"]
     search_fields = ["name", "company__name", "company__siret"]
@@ -45,7 +53,8 @@ class PriceLineInline(admin.TabularInline):
 
 
 @admin.register(LotHolding)
-class LotHoldingAdmin(SimpleHistoryAdmin):
+class LotHoldingAdmin(ReferenceAdmin):
+    editors = BUYER_DATA
     list_display = ["lot", "holder", "rank"]
     list_filter = ["lot__agreement"]
     list_select_related = ["lot__agreement", "holder"]
@@ -53,18 +62,14 @@ class LotHoldingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CommitmentEntry)
-class CommitmentEntryAdmin(admin.ModelAdmin):
+class CommitmentEntryAdmin(BusinessRecordAdmin):
     """Read-only: the ledger is written by the ceiling service alone."""
 
-    list_display = ["created_at", "agreement", "lot", "kind", "amount", "reference"]
-    list_filter = ["agreement", "kind"]
-    list_select_related = ["agreement", "lot"]
+    list_display = ["created_at", "agreement", "lot", "holder", "kind", "amount", "reference"]
+    list_filter = ["agreement", "kind", "fiscal_year"]
+    list_select_related = ["agreement", "lot", "holder"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(BusinessRecordAdmin):
+    list_display = ["agreement", "year", "last"]

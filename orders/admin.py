@@ -1,36 +1,33 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import LatePaymentRate, PurchaseOrder, TeamRequest
+from procurement.admin_roles import BusinessRecordAdmin, ReferenceAdmin
+from procurement.models import Role
 
-
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """Requests and orders change only through their business actions, never in the admin."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .models import Document, LatePaymentRate, PurchaseOrder, TeamRequest
 
 
 @admin.register(TeamRequest)
-class TeamRequestAdmin(ReadOnlyHistoryAdmin):
+class TeamRequestAdmin(BusinessRecordAdmin):
     list_display = ["title", "service", "department", "format", "state"]
     list_filter = ["state", "format"]
     list_select_related = ["service", "department"]
 
 
 @admin.register(PurchaseOrder)
-class PurchaseOrderAdmin(ReadOnlyHistoryAdmin):
+class PurchaseOrderAdmin(BusinessRecordAdmin):
     list_display = ["number", "holder", "state", "total_excl_tax"]
     list_filter = ["state", "agreement"]
     list_select_related = ["holder"]
 
 
+@admin.register(Document)
+class DocumentAdmin(BusinessRecordAdmin):
+    list_display = ["reference", "kind", "version", "created_at", "sha256"]
+    list_filter = ["kind"]
+    exclude = ["content"]
+
+
 @admin.register(LatePaymentRate)
-class LatePaymentRateAdmin(admin.ModelAdmin):
+class LatePaymentRateAdmin(ReferenceAdmin):
+    editors = {Role.FINANCE, Role.ADMIN}
     list_display = ["valid_from", "ecb_rate"]

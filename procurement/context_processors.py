@@ -19,4 +19,4 @@ def site(request):
 def navigation(request):
     """What the header menu offers this user, from the role helpers (no raw role strings)."""
     user = getattr(request, "user", None)
-    return {"nav": {"experts": roles.reads_everything(user)}}
+    return {"nav": {"experts": roles.reads_everything(user), "audit": roles.is_admin(user)}}

@@ -1,7 +1,10 @@
 from django.shortcuts import render
 
+from . import audit
+
 
 def permission_denied(request, exception=None):
+    audit.record("access_denied", request=request, method=request.method)
     return render(request, "403.html", status=403)
 
 

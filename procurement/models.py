@@ -97,3 +97,41 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class AuditEventKind(models.TextChoices):
+    LOGIN = "login", "Connexion"
+    LOGIN_FAILED = "login_failed", "Échec de connexion"
+    LOCKED_OUT = "locked_out", "Blocage après échecs"
+    LOGOUT = "logout", "Déconnexion"
+    SESSION_EXPIRED = "session_expired", "Session expirée"
+    PASSWORD_CHANGED = "password_changed", "Mot de passe changé"
+    ACTION_REFUSED = "action_refused", "Action refusée"
+    ACCESS_DENIED = "access_denied", "Accès refusé (403)"
+    EXPORT = "export", "Export"
+    DOWNLOAD = "download", "Téléchargement"
+    ADMIN_CHANGE = "admin_change", "Modification dans l'administration"
+
+
+class AuditEvent(models.Model):
+    """One line of the audit log (procurement.audit.record writes it). Never edited."""
+
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    event = models.CharField("événement", max_length=20, choices=AuditEventKind.choices)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept as typed, also for failed logins (which have no user).
+    username = models.CharField("identifiant", max_length=150, blank=True)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    path = models.CharField("adresse", max_length=500, blank=True)
+    detail = models.JSONField("détail", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "événement du journal"
+        verbose_name_plural = "événements du journal"
+        indexes = [models.Index(fields=["user", "-at"], name="audit_user_at")]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.get_event_display()}"

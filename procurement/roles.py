@@ -28,6 +28,10 @@ def is_finance(user):
     return is_authenticated(user) and user.role == Role.FINANCE
 
 
+def is_admin(user):
+    return is_authenticated(user) and (user.role == Role.ADMIN or user.is_superuser)
+
+
 def is_pilot(user):
     return is_authenticated(user) and user.role == Role.PILOT
 

@@ -6,8 +6,11 @@ DATABASE_URL=postgres://user:pass@host:port/name to use PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -65,6 +68,8 @@ INSTALLED_APPS = [
     "django.forms",
     "widget_tweaks",
     "simple_history",
+    # Login throttling (account and IP pair locked after repeated failures).
+    "axes",
     "procurement",
     "framework_agreements",
     "teams",
@@ -73,14 +78,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "procurement.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "procurement.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "procurement.urls"
@@ -111,9 +121,17 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "procurement.User"
 
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account and IP pair is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -174,10 +192,67 @@ if not DEBUG:
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Sessions: closed after IDLE_TIMEOUT_MINUTES without a request (procurement.middleware), and
+# after a working day whatever happens.
+IDLE_TIMEOUT_MINUTES = envint("IDLE_TIMEOUT_MINUTES", "30")
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(10 * 3600))
+
+# Login throttling (django-axes): the account and IP pair is locked after AXES_FAILURE_LIMIT
+# failures, for AXES_COOLOFF_MINUTES; the lockout page (HTTP 429) names no account.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "procurement.audit.client_ip"
+# Behind the HTTPS proxy, the client is the address that proxy appended to X-Forwarded-For.
+BEHIND_PROXY = envbool("BEHIND_PROXY", "False")
+
+# Content-Security-Policy (django-csp): everything from this origin, no inline script or style
+# (the DSFR's own data: images aside), never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features this application never uses (procurement.middleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# django-dsfr renders alerts and messages through mark_safe unless told otherwise: every
+# message may quote stored text (titles, names), so it is always escaped.
+DSFR_CONTENT_IS_SAFE = False
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "procurement.audit.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # One JSON object per line on stdout, for whatever collector runs the service.
+        "audit": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        },
+    },
+    "loggers": {
+        "audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
+        # django-axes logs every login at INFO; the audit log already records them.
+        "axes": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -4,10 +4,23 @@ from django.urls import include, path
 
 from orders.views import dashboard
 
+from . import views
+
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/",
+        views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "mot-de-passe/change/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("journal/", views.audit_log, name="audit_log"),
     path("accords-cadres/", include("framework_agreements.urls")),
     path("experts/", include("teams.urls")),
     path("", include("orders.urls")),

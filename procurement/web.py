@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
+from . import audit
 from .actions import ActionRefused
 
 
@@ -15,6 +16,8 @@ def attempt(request, action, success):
     try:
         result = action()
     except ActionRefused as exc:
+        # The action's transaction has rolled back: the event is written after it.
+        audit.record("action_refused", request=request, reason=str(exc))
         messages.error(request, str(exc))
         return None
     messages.success(request, success(result) if callable(success) else success)
@@ -55,3 +58,16 @@ def file_response(content, filename, content_type):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def download(request, content, filename, content_type, **detail):
+    """A document download: recorded in the audit log, then sent."""
+    audit.record("download", request=request, file=filename, **detail)
+    return file_response(content, filename, content_type)
+
+
+def export(request, content, filename, content_type, **detail):
+    """A spreadsheet export: recorded with its filters, then sent."""
+    filters = {k: v for k, v in request.GET.items() if v}
+    audit.record("export", request=request, file=filename, filters=filters, **detail)
+    return file_response(content, filename, content_type)

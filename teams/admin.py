@@ -1,16 +1,17 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from procurement.admin_roles import BusinessRecordAdmin, ReadOnlyInline, ReferenceAdmin
 
 from .models import Expert, Profession, Substitution, Team, TeamMember
 
 
 @admin.register(Profession)
-class ProfessionAdmin(SimpleHistoryAdmin):
+class ProfessionAdmin(ReferenceAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Expert)
-class ExpertAdmin(SimpleHistoryAdmin):
+class ExpertAdmin(ReferenceAdmin):
     list_display = ["__str__", "holder", "company", "email", "is_active"]
     list_filter = ["holder", "professions", "is_active"]
     search_fields = ["first_name", "last_name", "email"]
@@ -18,21 +19,22 @@ class ExpertAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["professions"]
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(ReadOnlyInline):
+    """Team members change through teams.services only (locks, bookings, history)."""
+
     model = TeamMember
-    extra = 0
-    raw_id_fields = ["expert"]
+    fields = ["expert", "role", "joined_on", "left_on"]
+    readonly_fields = fields
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(BusinessRecordAdmin):
     list_display = ["label", "reference", "holder", "confirmed_at"]
     list_select_related = ["holder"]
     inlines = [TeamMemberInline]
 
 
 @admin.register(Substitution)
-class SubstitutionAdmin(SimpleHistoryAdmin):
+class SubstitutionAdmin(BusinessRecordAdmin):
     list_display = ["__str__", "team", "state", "requested_at"]
     list_filter = ["state"]
-    readonly_fields = ["state"]

@@ -2,11 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from procurement import roles
+from procurement.web import export
 
 from . import exports, services
 from .forms import ExpertFilterForm, ExpertForm, ImportForm
@@ -27,10 +27,8 @@ def _require_manager(user):
         raise PermissionDenied
 
 
-def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=exports.XLSX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _xlsx(request, content, filename):
+    return export(request, content, filename, exports.XLSX_MIME)
 
 
 @login_required
@@ -115,20 +113,20 @@ def expert_workload_xlsx(request, pk):
         exports.allocation_queryset(TeamMember.objects.filter(expert=expert)),
         title=f"Plan de charge {expert}",
     )
-    return _xlsx(content, f"plan-de-charge-expert-{expert.pk}.xlsx")
+    return _xlsx(request, content, f"plan-de-charge-expert-{expert.pk}.xlsx")
 
 
 @login_required
 def allocation_xlsx(request):
     _require_reader(request.user)
     content, _ = exports.write_allocation(exports.allocation_queryset(TeamMember.objects.all()))
-    return _xlsx(content, f"affectation-equipes-{timezone.localdate():%Y-%m-%d}.xlsx")
+    return _xlsx(request, content, f"affectation-equipes-{timezone.localdate():%Y-%m-%d}.xlsx")
 
 
 @login_required
 def import_template(request):
     _require_manager(request.user)
-    return _xlsx(exports.import_template(), "modele-import-experts.xlsx")
+    return _xlsx(request, exports.import_template(), "modele-import-experts.xlsx")
 
 
 @login_required

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from procurement.actions import ActionRefused
 from procurement.models import Service
+from procurement.money import format_euros
 
 # L2125-1 CCP: a framework agreement lasts at most four years, renewals included.
 MAX_DURATION_MONTHS = 48
@@ -116,7 +117,9 @@ class FrameworkAgreement(models.Model):
 
     def save(self, *args, **kwargs):
         keep_running_total(self, kwargs)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            check_maximum(self)
+            super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -138,6 +141,7 @@ class FrameworkAgreement(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+        check_maximum(self)
 
     @property
     def end_date(self):
@@ -162,6 +166,34 @@ class FrameworkAgreement(models.Model):
                 f"Votre service n'est pas désigné comme acheteur dans l'accord-cadre "
                 f"{self.reference} (article R2162-6 du code de la commande publique)."
             )
+
+
+def check_maximum(instance):
+    """R2162-4 CCP: the committed total never passes the maximum, so a maximum may not be set
+    below what is already committed. Checked under the agreement's row lock, the one every
+    commitment takes: from a form's clean() inside the admin's transaction the lock is held
+    until the save commits; save() checks again for any other path (shell, scripts)."""
+    if instance.pk is None or instance.maximum_amount is None:
+        return
+    agreement_id = (
+        instance.pk if isinstance(instance, FrameworkAgreement) else instance.agreement_id
+    )
+    with transaction.atomic():
+        FrameworkAgreement.objects.select_for_update().only("pk").get(pk=agreement_id)
+        committed = (
+            type(instance).objects.values_list("committed_amount", flat=True).get(pk=instance.pk)
+        )
+    if instance.maximum_amount < committed:
+        label = "de l'accord-cadre" if isinstance(instance, FrameworkAgreement) else "du lot"
+        raise ValidationError(
+            {
+                "maximum_amount": (
+                    f"Le montant maximum {label} ne peut être inférieur au montant déjà engagé : "
+                    f"{format_euros(committed)} HT engagés, {format_euros(instance.maximum_amount)}"
+                    " HT demandés (article R2162-4 du code de la commande publique)."
+                )
+            }
+        )
 
 
 def keep_running_total(instance, save_kwargs):
@@ -205,4 +237,9 @@ class Lot(models.Model):
 
     def save(self, *args, **kwargs):
         keep_running_total(self, kwargs)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            check_maximum(self)
+            super().save(*args, **kwargs)
+
+    def clean(self):
+        check_maximum(self)

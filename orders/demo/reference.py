@@ -2,10 +2,8 @@
 their experts. Upserted, so running the seed again refreshes it."""
 
 import datetime
-import os
 from decimal import Decimal
 
-from django.contrib.auth.models import Permission
 from stdnum import luhn
 
 from framework_agreements.models import (
@@ -19,7 +17,7 @@ from framework_agreements.models import (
 from procurement.models import Role, Service, User
 from teams.models import Expert, Profession
 
-DEFAULT_PASSWORD = "Atelier-demo-2026"  # dev only, see README
+DEFAULT_PASSWORD = "Atelier-demo-2026"  # dev only (DEBUG=True), see README
 
 
 def fictitious_siret(seed):
@@ -86,8 +84,9 @@ COMPANIES = {
 # --- accounts -------------------------------------------------------------------------------
 
 
-def accounts():
-    password = os.getenv("DEMO_PASSWORD", DEFAULT_PASSWORD)
+def accounts(password):
+    """The five demo accounts. An account that already exists is left as it is: its password,
+    role and rights are never reset by a later run."""
     dgaln = Service.objects.get(code="DGALN-AD1")
     spec = [
         ("acheteur", "Claire", "Martin", Role.BUYER, dgaln, True, False),
@@ -109,12 +108,13 @@ def accounts():
             False,
             False,
         ),
-        ("finance", "Karim", "Benali", Role.FINANCE, dgaln, False, False),
+        # Staff: finance keeps the ECB rates in the admin.
+        ("finance", "Karim", "Benali", Role.FINANCE, dgaln, True, False),
         ("admin", "Alex", "Durand", Role.ADMIN, dgaln, True, True),
     ]
-    users = {}
+    users, created_now = {}, []
     for username, first, last, role, service, staff, superuser in spec:
-        user, created = User.objects.update_or_create(
+        user, created = User.objects.get_or_create(
             username=username,
             defaults={
                 "first_name": first,
@@ -126,14 +126,12 @@ def accounts():
                 "email": f"{username}@example.gouv.fr",
             },
         )
-        if created or not user.check_password(password):
+        if created:
             user.set_password(password)
             user.save()
+            created_now.append(username)
         users[username] = user
-    # The buyer manages reference data (agreements, holders, prices, professions) in the admin.
-    perms = Permission.objects.filter(content_type__app_label__in=["framework_agreements", "teams"])
-    users["acheteur"].user_permissions.set(perms)
-    return users
+    return users, created_now
 
 
 # --- agreements -----------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from procurement import roles, xlsx
-from procurement.web import action_forms, attempt, errors_text, file_response, run_action
+from procurement import audit, roles, xlsx
+from procurement.web import action_forms, attempt, download, errors_text, export, run_action
 from teams.models import TeamMember
 from teams.team_views import panel
 
@@ -75,10 +75,12 @@ def order_list_xlsx(request):
     """The same rows as the list (same filters, same scoping), for finance."""
     _, queryset = _filtered_orders(request)
     today = timezone.localdate()
-    content, _ = exports.write_orders(
+    content, count = exports.write_orders(
         queryset.order_by("agreement_id", "year", "sequence", "pk"), today
     )
-    return file_response(content, f"bons-de-commande-{today:%Y-%m-%d}.xlsx", xlsx.XLSX_MIME)
+    return export(
+        request, content, f"bons-de-commande-{today:%Y-%m-%d}.xlsx", xlsx.XLSX_MIME, rows=count
+    )
 
 
 ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(
@@ -186,7 +188,7 @@ def order_pdf(request, pk):
     document = services.documents.latest(order.documents, "purchase_order")
     if document is None:
         raise Http404
-    return _document_response(document)
+    return _document_response(request, document)
 
 
 @login_required
@@ -195,11 +197,19 @@ def document_download(request, pk):
     document = get_object_or_404(Document.objects.select_related("purchase_order"), pk=pk)
     get_order_for_user(request.user, document.purchase_order_id)
     roles.require(document.owner.abilities(request.user), "download_pdf")
-    return _document_response(document)
+    return _document_response(request, document)
 
 
-def _document_response(document):
-    return file_response(bytes(document.content), document.filename, "application/pdf")
+def _document_response(request, document):
+    return download(
+        request,
+        bytes(document.content),
+        document.filename,
+        "application/pdf",
+        document=document.pk,
+        reference=document.reference,
+        sha256=document.sha256,
+    )
 
 
 @login_required
@@ -207,6 +217,7 @@ def order_deliverable(request, pk):
     order = get_order_for_user(request.user, pk)
     if not order.deliverable:
         raise Http404
+    audit.record("download", request=request, file="livrable", order=order.number)
     return FileResponse(
         order.deliverable.open("rb"),
         as_attachment=True,

@@ -10,7 +10,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from procurement import roles
+from procurement import audit, roles
 from procurement.web import action_forms, errors_text, run_action
 
 from .. import services
@@ -178,6 +178,7 @@ def attachment_upload(request, pk):
 def attachment_download(request, pk, attachment_pk):
     team_request = get_request_for_user(request.user, pk)
     attachment = get_object_or_404(team_request.attachments, pk=attachment_pk)
+    audit.record("download", request=request, file=attachment.original_name, request_id=pk)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

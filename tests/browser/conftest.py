@@ -62,14 +62,24 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    # axe-core comes in as an init script: the pages' Content-Security-Policy forbids inline
+    # scripts, and the test must not weaken it. Every CSP violation fails the test.
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    assert violations == [], violations
 
 
 def check_accessibility(page):
-    page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
     )

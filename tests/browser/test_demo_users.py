@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from framework_agreements.models import FrameworkAgreement
 from tests.browser.conftest import check_accessibility, login, screenshot
@@ -12,7 +13,8 @@ USERS = ["acheteur", "pilote35", "pilote29", "finance", "admin"]
 @pytest.fixture
 def demo(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    with override_settings(DEBUG=True):  # the demo's development mode (see its own guard)
+        call_command("seed_demo", stdout=open("/dev/null", "w"))
     return FrameworkAgreement.objects.get(number_prefix="FLASH")
 
 

@@ -1,0 +1,43 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from . import audit, roles
+from .forms import AuditFilterForm, PasswordChangeForm
+from .models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record("password_changed", request=self.request)
+        return response
+
+
+@login_required
+def audit_log(request):
+    """The audit log, for administrators: filtered by user, event and dates."""
+    roles.require({"view": roles.is_admin(request.user)}, "view")
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.select_related("user")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["user"]:
+            events = events.filter(user=data["user"])
+        if data["event"]:
+            events = events.filter(event=data["event"])
+        if data["start"]:
+            events = events.filter(at__date__gte=data["start"])
+        if data["end"]:
+            events = events.filter(at__date__lte=data["end"])
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "procurement/audit_log.html",
+        {"form": form, "page_obj": page},
+    )
