@@ -66,6 +66,11 @@ def ledger_total(filter_q):
     return to_cents(total)
 
 
+def ledger_total_for(*, agreement=None, lot=None):
+    """What the ledger holds committed for an agreement or a lot (a sum: for checks)."""
+    return ledger_total(Q(agreement=agreement) if lot is None else Q(lot=lot))
+
+
 def _figures(model, pk):
     maximum, committed = model.objects.values_list("maximum_amount", "committed_amount").get(pk=pk)
     return CeilingFigures(maximum, to_cents(committed))

@@ -20,7 +20,7 @@ from django import forms
 from django_fsm import can_proceed, has_transition_perm
 from dsfr.forms import DsfrBaseForm
 
-TEXT_MAX = 10_000  # free text, everywhere (security issue: bounded input)
+from .fields import TEXT_MAX
 
 
 class ActionRefused(Exception):

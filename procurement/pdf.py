@@ -21,6 +21,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
+
+from .actions import ActionRefused
 
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 BLUE = colors.HexColor("#000091")
@@ -194,5 +197,19 @@ def build(story, *, title, subject, footer_text):
         canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Page {document.page}")
         canvas.restoreState()
 
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    try:
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    except LayoutError as exc:
+        # A cell taller than a page: refuse the action that builds the document, clearly.
+        raise ActionRefused(
+            f"Le contenu est trop long pour le document : {_layout_detail(exc)} "
+            "Raccourcissez les textes concernés puis recommencez."
+        ) from exc
     return buffer.getvalue()
+
+
+def _layout_detail(exc):
+    text = str(exc)
+    if "too large" in text:
+        return "un bloc de texte dépasse la hauteur d'une page."
+    return "la mise en page a échoué."

@@ -3,9 +3,10 @@ from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
 from framework_agreements.models import Company, Holder
+from procurement.fields import TEXT_MAX
 
 from .enums import MemberRole, Phase
-from .models import Expert, Profession
+from .models import MAX_DAYS_PER_PHASE, Expert, Profession
 
 
 class ExpertForm(DsfrBaseForm, forms.ModelForm):
@@ -60,10 +61,6 @@ class ImportForm(DsfrBaseForm):
         return upload
 
 
-# At most this many planned days per expert and phase.
-MAX_DAYS_PER_PHASE = 60
-
-
 class MemberForm(DsfrBaseForm):
     """Add an expert of the team's holder, with planned days per phase of the atelier."""
 
@@ -97,14 +94,19 @@ class MemberForm(DsfrBaseForm):
 
 class JustificationForm(DsfrBaseForm):
     text = forms.CharField(
-        label="Justification", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Justification",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_MAX,
     )
 
 
 class SubstitutionForm(DsfrBaseForm):
     outgoing = forms.ModelChoiceField(label="Membre remplacé", queryset=None)
     incoming = forms.ModelChoiceField(label="Expert proposé", queryset=None)
-    reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Motif", widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX
+    )
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from framework_agreements.models import Company, Holder
 from procurement import roles
+from procurement.fields import date_field, text_field
 
 from .enums import PHASES_BY_FORMAT, AtelierFormat, MemberRole, Phase, SubstitutionState
 
@@ -45,7 +46,7 @@ class Expert(models.Model):
     professions = models.ManyToManyField(
         Profession, related_name="experts", verbose_name="professions"
     )
-    qualifications = models.TextField("qualifications", blank=True)
+    qualifications = text_field("qualifications", blank=True)
     email = models.EmailField("courriel")
     phone = models.CharField("téléphone", max_length=20, blank=True)
     daily_rate = models.DecimalField(
@@ -86,6 +87,10 @@ class Expert(models.Model):
         return ", ".join(p.name for p in self.professions.all())
 
 
+# At most this many planned days for one expert in one phase.
+MAX_DAYS_PER_PHASE = Decimal("60")
+
+
 class TeamQuerySet(models.QuerySet):
     def visible_to(self, user):
         """DGALN staff read every team; a pilot, the teams of their own service's ateliers."""
@@ -112,9 +117,7 @@ class Team(models.Model):
         "procurement.Service", on_delete=models.PROTECT, related_name="teams"
     )
     required_professions = models.ManyToManyField(Profession, blank=True, related_name="+")
-    coverage_justification = models.TextField(
-        "justification des compétences manquantes", blank=True
-    )
+    coverage_justification = text_field("justification des compétences manquantes", blank=True)
     confirmed_at = models.DateTimeField("équipe confirmée le", null=True, blank=True)
     # The month each phase falls in ({phase: "YYYY-MM-01"}), set by the order that owns the
     # team from its dates (team_schedule); planned days are placed in these months.
@@ -171,8 +174,8 @@ class TeamMember(models.Model):
     role = models.CharField(
         "rôle", max_length=10, choices=MemberRole.choices, default=MemberRole.EXPERT
     )
-    joined_on = models.DateField("entré le", default=datetime.date.today)
-    left_on = models.DateField("sorti le", null=True, blank=True)
+    joined_on = date_field("entré le", default=datetime.date.today)
+    left_on = date_field("sorti le", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -206,10 +209,13 @@ class PlannedDays(models.Model):
     member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="planned_days")
     phase = models.CharField("phase", max_length=12, choices=Phase.choices)
     days = models.DecimalField(
-        "jours", max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0"))]
+        "jours",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_DAYS_PER_PHASE)],
     )
     # Month the days fall in, for the workload page (first day of the month).
-    month = models.DateField("mois")
+    month = date_field("mois")
     history = HistoricalRecords()
 
     class Meta:
@@ -234,8 +240,8 @@ class Booking(models.Model):
     session = models.CharField(
         "session", max_length=12, choices=Phase.choices, default=Phase.ON_SITE
     )
-    start = models.DateField("du")
-    end = models.DateField("au")
+    start = date_field("du")
+    end = date_field("au")
     place = models.CharField("lieu", max_length=200, blank=True)
 
     class Meta:
@@ -264,14 +270,14 @@ class Substitution(FSMModelMixin, models.Model):
     incoming = models.ForeignKey(
         Expert, on_delete=models.PROTECT, related_name="+", verbose_name="expert proposé"
     )
-    reason = models.TextField("motif")
+    reason = text_field("motif")
     state = FSMField(
         "état",
         default=SubstitutionState.REQUESTED,
         choices=SubstitutionState.choices,
         protected=True,
     )
-    decision_comment = models.TextField("motif de la décision", blank=True)
+    decision_comment = text_field("motif de la décision", blank=True)
     requested_by = models.ForeignKey("procurement.User", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(

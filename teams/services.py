@@ -16,6 +16,7 @@ from procurement.actions import ActionRefused
 from . import availability
 from .enums import AtelierFormat, MemberRole, Phase
 from .models import (
+    MAX_DAYS_PER_PHASE,
     Booking,
     Expert,
     PlannedDays,
@@ -98,6 +99,12 @@ def team_add_member(*, team, expert, role, days, by=None):
     member = TeamMember(team=team, expert=expert, role=role)
     member._history_user = by  # read by django-simple-history when the row is saved
     member.save()
+    too_many = [p for p, value in days.items() if value and Decimal(value) > MAX_DAYS_PER_PHASE]
+    if too_many:
+        raise TeamRefused(
+            f"Au plus {MAX_DAYS_PER_PHASE} jours par expert et par phase "
+            f"({', '.join(Phase(p).label for p in too_many)})."
+        )
     for phase, value in days.items():
         if value and Decimal(value) > 0:
             PlannedDays.objects.create(

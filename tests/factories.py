@@ -186,7 +186,8 @@ def make_request(pilot, *, state="draft", buyer=None, fmt="flash", title="Atelie
 
 
 def tiny_pdf():
-    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    """A small, valid PDF (uploads are parsed)."""
+    return happy_path.minimal_pdf("Test")
 
 
 ORDER_PATH = happy_path.PATH

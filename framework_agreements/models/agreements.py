@@ -11,6 +11,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from procurement.actions import ActionRefused
+from procurement.fields import TITLE_MAX, date_field
 from procurement.models import Service
 from procurement.money import format_euros
 
@@ -45,14 +46,14 @@ class Procedure(models.TextChoices):
 
 class FrameworkAgreement(models.Model):
     reference = models.CharField("référence", max_length=40, unique=True)
-    title = models.CharField("intitulé", max_length=250)
+    title = models.CharField("intitulé", max_length=TITLE_MAX)
     # Prefix of order numbers: FLASH-2026-0007.
     number_prefix = models.CharField("préfixe de numérotation", max_length=10, unique=True)
     mechanism = models.CharField("mode d'exécution", max_length=24, choices=Mechanism.choices)
     cpv_code = models.CharField("code CPV", max_length=12, default=CPV_URBAN_PLANNING)
     procedure = models.CharField("procédure", max_length=12, choices=Procedure.choices)
-    notification_date = models.DateField("date de notification")
-    start_date = models.DateField("date de début")
+    notification_date = date_field("date de notification")
+    start_date = date_field("date de début")
     duration_months = models.PositiveSmallIntegerField(
         "durée totale (mois, reconductions comprises)",
         validators=[
@@ -211,7 +212,7 @@ def keep_running_total(instance, save_kwargs):
 class Lot(models.Model):
     agreement = models.ForeignKey(FrameworkAgreement, on_delete=models.CASCADE, related_name="lots")
     number = models.PositiveSmallIntegerField("numéro")
-    title = models.CharField("intitulé", max_length=250)
+    title = models.CharField("intitulé", max_length=TITLE_MAX)
     maximum_amount = models.DecimalField(
         "montant maximum HT du lot",
         max_digits=14,

@@ -7,6 +7,7 @@ from procurement.models import Department
 
 from ..enums import AtelierFormat, OrderState
 from ..models import PurchaseOrder
+from ..models.purchase_orders import MAX_QUANTITY
 from .requests import DATE_WIDGET
 
 
@@ -56,6 +57,7 @@ class OrderDraftForm(DsfrBaseForm, forms.ModelForm):
             self.fields[f"qty_{price_line.pk}"] = forms.DecimalField(
                 label=f"{price_line.code} — {price_line.label} ({price_line.unit})",
                 min_value=0,
+                max_value=MAX_QUANTITY,
                 max_digits=8,
                 decimal_places=2,
                 required=False,

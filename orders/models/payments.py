@@ -4,11 +4,13 @@ from decimal import Decimal
 
 from django.db import models
 
+from procurement.fields import date_field
+
 
 class LatePaymentRate(models.Model):
     """ECB main refinancing rate in force on the first day of each half-year (R2192-31)."""
 
-    valid_from = models.DateField("applicable à partir du", unique=True)
+    valid_from = date_field("applicable à partir du", unique=True)
     ecb_rate = models.DecimalField("taux de la BCE (%)", max_digits=5, decimal_places=2)
 
     class Meta:

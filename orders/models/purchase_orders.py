@@ -4,7 +4,7 @@ import datetime
 import uuid
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,12 +13,15 @@ from simple_history.models import HistoricalRecords
 
 from framework_agreements.models import FrameworkAgreement, Holder, Lot, PriceLine
 from procurement import roles
+from procurement.fields import date_field, text_field
 from procurement.models import Service, User
 from procurement.money import to_cents
 
 from ..enums import CANCELLABLE_ORDER_STATES, OrderState
 from .requests import TeamRequest
 
+# At most this many units of one price line on an order.
+MAX_QUANTITY = Decimal("1000")
 # R2192-10 CCP: the State pays within 30 days of receiving the invoice.
 PAYMENT_DELAY_DAYS = 30
 # R2192-32 CCP: €40 flat fee for recovery costs on any late payment.
@@ -60,7 +63,7 @@ class PurchaseOrder(FSMModelMixin, models.Model):
         related_name="purchase_order",
     )
     # Why this holder: the rule and the earlier declines, as shown on the page and kept.
-    allocation_reason = models.TextField("motif de désignation du titulaire")
+    allocation_reason = text_field("motif de désignation du titulaire")
     state = FSMField("état", default=OrderState.DRAFT, choices=OrderState.choices, protected=True)
 
     # Numbering: gapless per agreement and year, taken at issue (see services.order_issue).
@@ -88,15 +91,15 @@ class PurchaseOrder(FSMModelMixin, models.Model):
     ej_number = models.CharField("n° d'engagement juridique (EJ)", max_length=20, blank=True)
 
     # Execution.
-    session_start = models.DateField("début de la session sur site", null=True, blank=True)
-    session_end = models.DateField("fin de la session sur site", null=True, blank=True)
+    session_start = date_field("début de la session sur site", null=True, blank=True)
+    session_end = date_field("fin de la session sur site", null=True, blank=True)
     session_place = models.CharField("lieu de la session", max_length=200, blank=True)
-    delivery_deadline = models.DateField("date limite de livraison", null=True, blank=True)
+    delivery_deadline = date_field("date limite de livraison", null=True, blank=True)
     notified_at = models.DateTimeField("notifié le", null=True, blank=True)
-    holder_accepted_at = models.DateField("accepté par le titulaire le", null=True, blank=True)
+    holder_accepted_at = date_field("accepté par le titulaire le", null=True, blank=True)
     deliverable = models.FileField("livrable de synthèse", upload_to=deliverable_path, blank=True)
-    delivered_at = models.DateField("livré le", null=True, blank=True)
-    service_done_at = models.DateField("service fait le", null=True, blank=True)
+    delivered_at = date_field("livré le", null=True, blank=True)
+    service_done_at = date_field("service fait le", null=True, blank=True)
     service_done_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -106,11 +109,11 @@ class PurchaseOrder(FSMModelMixin, models.Model):
     invoice_amount = models.DecimalField(
         "montant facturé TTC", max_digits=14, decimal_places=2, null=True, blank=True
     )
-    invoice_received_at = models.DateField("facture reçue le", null=True, blank=True)
-    paid_at = models.DateField("payée le", null=True, blank=True)
+    invoice_received_at = date_field("facture reçue le", null=True, blank=True)
+    paid_at = date_field("payée le", null=True, blank=True)
     closed_at = models.DateTimeField("clôturée le", null=True, blank=True)
 
-    end_reason = models.TextField("motif d'annulation ou de refus", blank=True)
+    end_reason = text_field("motif d'annulation ou de refus", blank=True)
 
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -325,7 +328,10 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField("prix unitaire HT", max_digits=12, decimal_places=2)
     vat_rate = models.DecimalField("taux de TVA", max_digits=5, decimal_places=4)
     quantity = models.DecimalField(
-        "quantité", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        "quantité",
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_QUANTITY)],
     )
     history = HistoricalRecords()
 
@@ -357,8 +363,8 @@ class HolderDecline(models.Model):
     order = models.ForeignKey(
         PurchaseOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="declines"
     )
-    reason = models.TextField("motif")
-    declined_on = models.DateField("date du refus")
+    reason = text_field("motif")
+    declined_on = date_field("date du refus")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

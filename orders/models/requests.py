@@ -12,6 +12,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siren as stdnum_siren
 
 from procurement import roles
+from procurement.fields import date_field, text_field
 from procurement.models import Department, Service, User
 from teams.models import Profession
 
@@ -54,19 +55,19 @@ class TeamRequest(FSMModelMixin, models.Model):
     )
     format = models.CharField("format", max_length=5, choices=AtelierFormat.choices)
     title = models.CharField("intitulé", max_length=200)
-    problem_statement = models.TextField("problématique (note d'opportunité)")
+    problem_statement = text_field("problématique (note d'opportunité)")
     themes = models.JSONField("thématiques", default=list, blank=True)
     required_professions = models.ManyToManyField(
         Profession, blank=True, verbose_name="compétences attendues", related_name="+"
     )
-    desired_start = models.DateField("période souhaitée : début", null=True, blank=True)
-    desired_end = models.DateField("période souhaitée : fin", null=True, blank=True)
-    local_partners = models.TextField("partenaires locaux", blank=True)
+    desired_start = date_field("période souhaitée : début", null=True, blank=True)
+    desired_end = date_field("période souhaitée : fin", null=True, blank=True)
+    local_partners = text_field("partenaires locaux", blank=True)
     state = FSMField(
         "état", default=RequestState.DRAFT, choices=RequestState.choices, protected=True
     )
-    buyer_comment = models.TextField("commentaire de l'acheteur", blank=True)
-    decision_reason = models.TextField("motif de la décision", blank=True)
+    buyer_comment = text_field("commentaire de l'acheteur", blank=True)
+    decision_reason = text_field("motif de la décision", blank=True)
     submitted_at = models.DateTimeField("déposée le", null=True, blank=True)
     decided_at = models.DateTimeField("décidée le", null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

@@ -15,11 +15,13 @@ from django.utils import timezone
 from framework_agreements import ceiling, numbering
 from framework_agreements.models import FrameworkAgreement, Mechanism
 from procurement.actions import ActionRefused, Catalogue
+from procurement.fields import DATE_VALIDATORS
 from teams import services as team_services
 
 from .. import allocation
 from ..enums import OrderState
 from ..models import HolderDecline, OrderLine, PurchaseOrder, TeamRequest
+from ..models.purchase_orders import MAX_QUANTITY
 from . import documents
 
 ORDER_ACTIONS = Catalogue("order")
@@ -28,7 +30,9 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def date_field(label, required=False):
-    return forms.DateField(label=label, required=required, widget=DATE_WIDGET)
+    return forms.DateField(
+        label=label, required=required, widget=DATE_WIDGET, validators=DATE_VALIDATORS
+    )
 
 
 def today_initial(order):
@@ -159,6 +163,8 @@ def order_update_draft(*, order, by, quantities, fields):
         raise ActionRefused("Ligne de prix inconnue pour ce titulaire.")
     if not any(q and q > 0 for q in quantities.values()):
         raise ActionRefused("Le bon de commande doit comporter au moins une ligne.")
+    if any(q and q > MAX_QUANTITY for q in quantities.values()):
+        raise ActionRefused(f"Au plus {MAX_QUANTITY} unités par ligne de prix.")
     for name, value in fields.items():
         setattr(locked, name, value)
     _set_lines(locked, quantities)

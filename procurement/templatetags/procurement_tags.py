@@ -41,3 +41,9 @@ def state_badge(obj):
         colour,
         obj.get_state_display(),
     )
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes (the lockout page's cool-off)."""
+    return int(duration.total_seconds() // 60) if duration else ""

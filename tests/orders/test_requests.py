@@ -4,6 +4,7 @@ from django.urls import reverse
 from orders import services
 from orders.enums import RequestState
 from orders.models import TeamRequest
+from tests import pdfs
 from tests.factories import make_request, tiny_pdf
 
 # (action, source state, target state) for every transition of a request.
@@ -213,8 +214,15 @@ def test_a_pdf_support_letter_is_stored_under_a_server_generated_name(client, pi
     [
         ("lettre.docx", tiny_pdf(), "Seuls les fichiers PDF"),
         ("lettre.pdf", b"MZ\x90\x00 not a pdf", "pas un PDF valide"),
-        ("lettre.pdf", b"%PDF-1.4 /JavaScript (app.alert(1))\n%%EOF", "contenu actif"),
+        ("lettre.pdf", b"%PDF-1.4 /JavaScript (app.alert(1))\n%%EOF", "pas un PDF valide"),
+        ("lettre.pdf", pdfs.javascript(), "contenu actif"),
+        ("lettre.pdf", pdfs.javascript_hex_escaped(), "contenu actif"),
+        ("lettre.pdf", pdfs.javascript_in_object_stream(), "contenu actif"),
+        ("lettre.pdf", pdfs.launch(), "contenu actif"),
+        ("lettre.pdf", pdfs.uri(), "contenu actif"),
+        ("lettre.pdf", pdfs.embedded_file(), "fichiers joints"),
     ],
+    ids=["docx", "exe", "broken", "js", "js-hex", "js-objstm", "launch", "uri", "embedded"],
 )
 def test_a_bad_attachment_is_refused_with_a_clear_message(client, pilot35, name, content, message):
     request = make_request(pilot35)
