@@ -22,7 +22,7 @@ urlpatterns = [
     ),
     path("journal/", views.audit_log, name="audit_log"),
     path("accords-cadres/", include("framework_agreements.urls")),
-    path("experts/", include("teams.urls")),
+    path("", include("teams.urls")),
     path("", include("orders.urls")),
     path("admin/", admin.site.urls),
 ]
