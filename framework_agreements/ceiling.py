@@ -15,8 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from procurement import clock
 from procurement.money import format_euros, to_cents
 
 from .models import CommitmentEntry, CommitmentKind, FrameworkAgreement, Lot
@@ -138,7 +138,7 @@ def commit(*, agreement, lot, amount, source, reference, by, holder=None, year=N
         agreement=locked,
         lot=lot,
         holder=holder,
-        fiscal_year=year or timezone.localdate().year,
+        fiscal_year=year or clock.today().year,
         kind=CommitmentKind.COMMIT,
         amount=amount,
         source=source,
@@ -167,7 +167,7 @@ def release(*, agreement, source, reference, by, amount=None):
         agreement=locked,
         lot=lot,
         holder_id=first["holder_id"] if first else None,
-        fiscal_year=timezone.localdate().year,
+        fiscal_year=clock.today().year,
         kind=CommitmentKind.RELEASE,
         amount=-amount,
         source=source,

@@ -3,7 +3,7 @@
 from procurement import roles
 
 from .enums import OrderState, RequestState
-from .models import PurchaseOrder, TeamRequest
+from .models import Invoice, InvoiceState, PurchaseOrder, TeamRequest
 
 LIMIT = 10
 
@@ -11,6 +11,14 @@ LIMIT = 10
 def _orders(user):
     return PurchaseOrder.objects.visible_to(user).select_related(
         "holder", "request__department", "agreement"
+    )
+
+
+def _invoices(user):
+    return (
+        Invoice.objects.filter(purchase_order__in=PurchaseOrder.objects.visible_to(user))
+        .select_related("purchase_order__holder", "purchase_order__request")
+        .order_by("received_on", "pk")
     )
 
 
@@ -48,13 +56,32 @@ def dashboard_context(user):
             "panels": [
                 (
                     "Factures à payer",
-                    "orders",
-                    list(_orders(user).filter(state=OrderState.INVOICED)[:LIMIT]),
+                    "invoices",
+                    list(_invoices(user).filter(state=InvoiceState.ACCEPTED)[:LIMIT]),
+                ),
+                (
+                    "Factures reçues à instruire",
+                    "invoices",
+                    list(
+                        _invoices(user).filter(
+                            state__in=[InvoiceState.RECEIVED, InvoiceState.INTERRUPTED]
+                        )[:LIMIT]
+                    ),
                 ),
                 (
                     "Service fait, facture attendue",
                     "orders",
                     list(_orders(user).filter(state=OrderState.SERVICE_DONE)[:LIMIT]),
+                ),
+                (
+                    "Intérêts moratoires et indemnités à payer (45 jours, art. R2192-36)",
+                    "interest",
+                    list(
+                        _invoices(user)
+                        .filter(payment__days_late__gt=0, payment__interest_paid_on=None)
+                        .select_related("payment")
+                        .order_by("payment__paid_on")[:LIMIT]
+                    ),
                 ),
             ]
         }

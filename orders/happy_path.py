@@ -1,18 +1,23 @@
 """How a purchase order reaches a given state through the real services, defined once.
 
 seed_demo, the test factories and the benchmark all drive orders with `drive_order`: every
-step is the business action itself (locks, ceiling, number, documents, history), never an
-assignment. Tests that do not exercise the path use the fast factories instead.
+step is the business action itself (locks, ceiling, number, documents, invoices, history),
+never an assignment. Tests that do not exercise the path use the fast factories instead.
+Dates: every step happens "today" by the application clock (procurement.clock); the demo
+sets that clock to build its backdated history.
 """
 
+import contextlib
 import datetime
+import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+
+from procurement import clock
 
 from . import services
 from .enums import OrderState
-from .models import PurchaseOrder
+from .models import InvoiceKind, PurchaseOrder
 
 PATH = [
     OrderState.ISSUED,
@@ -25,6 +30,7 @@ PATH = [
     OrderState.PAID,
     OrderState.CLOSED,
 ]
+# The step that leads to each state: an order action, or an invoice step.
 ACTION_TO = {
     OrderState.ISSUED: "issue",
     OrderState.NOTIFIED: "notify",
@@ -42,8 +48,6 @@ PILOT_ACTIONS = {"start", "deliver", "certify"}
 
 def minimal_pdf(title="Livrable"):
     """A small, valid one-page PDF (reportlab), for deliverables in demo and tests."""
-    import io
-
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
@@ -53,33 +57,99 @@ def minimal_pdf(title="Livrable"):
     return buffer.getvalue()
 
 
-def default_data(action, order, today):
-    """What each step needs when the caller gives nothing: plausible values around today."""
+def plan(order, today):
+    """What an issued order must state, for a draft that does not say it yet: a session
+    today (so that the whole path may run in one day) and a delivery within a month."""
     return {
-        "start": {
-            "session_start": order.session_start or today,
-            "session_end": order.session_end or today + datetime.timedelta(days=2),
-            "session_place": order.session_place or "Mairie",
-        },
+        name: value
+        for name, value in {
+            "session_start": today,
+            "session_end": today,
+            "session_place": "Mairie",
+            "delivery_deadline": today + datetime.timedelta(days=30),
+            "ej_number": f"21{order.pk:08d}",
+        }.items()
+        if not getattr(order, name)
+    }
+
+
+def default_data(action, order, today):
+    """What each step needs when the caller gives nothing: plausible values for today."""
+    return {
         "deliver": {
             "deliverable": SimpleUploadedFile(
                 "synthese.pdf", minimal_pdf("Synthèse de l'atelier"), "application/pdf"
             )
         },
         "invoice": {
-            "number": f"FAC-{order.pk:05d}",
-            "amount": order.total_incl_tax,
-            "received_on": today - datetime.timedelta(days=10),
+            "holder_number": f"FAC-{order.pk:05d}",
+            "received_on": today,
+            "amount_excl_tax": order.total_excl_tax,
+            "vat": order.total_vat,
+            "kind": InvoiceKind.BALANCE,
         },
-        "pay": {"on": today},
     }.get(action, {})
 
 
-def run_step(order, action, *, by, data=None, today=None):
-    """One step of the path: the action's own service, with the step's data."""
-    today = today or timezone.localdate()
+def _on(day):
+    """Run a step on `day` when given, else today."""
+    return clock.frozen(day) if day else contextlib.nullcontext()
+
+
+def _invoice(
+    order,
+    by,
+    received_on,
+    holder_number,
+    amount_excl_tax,
+    vat,
+    kind,
+    chorus_number="",
+    accepted_on=None,
+    interrupted_on=None,
+    missing_items="",
+    completed_on=None,
+):
+    """Record the invoice; if it lacked something, interrupt the delay then complete it;
+    accept it for payment. Each on its own day when given."""
+    invoice = services.invoice_record(
+        order=order,
+        by=by,
+        kind=kind,
+        holder_number=holder_number,
+        chorus_number=chorus_number,
+        received_on=received_on,
+        amount_excl_tax=amount_excl_tax,
+        vat=vat,
+    )
+    if interrupted_on:
+        with _on(interrupted_on):
+            invoice = services.invoice_interrupt(
+                invoice=invoice, by=by, on=interrupted_on, missing_items=missing_items
+            )
+        with _on(completed_on):
+            invoice = services.invoice_complete(invoice=invoice, by=by, on=completed_on)
+    with _on(accepted_on):
+        return services.invoice_accept(invoice=invoice, by=by, on=accepted_on)
+
+
+def _pay(order, by, on=None, interest_paid_on=None):
+    """Pay the accepted invoice; when it was late, its interest on `interest_paid_on`."""
+    invoice = services.invoice_pay(invoice=order.invoices.get(state="accepted"), by=by, on=on)
+    if interest_paid_on and invoice.payment.owes_interest:
+        with _on(interest_paid_on):
+            services.payment_interest_paid(payment=invoice.payment, by=by, on=interest_paid_on)
+    return invoice
+
+
+def run_step(order, action, *, by, data=None):
+    """One step of the path, with the step's data."""
     order = PurchaseOrder.objects.get(pk=order.pk)
-    values = {**default_data(action, order, today), **(data or {})}
+    values = {**default_data(action, order, clock.today()), **(data or {})}
+    if action == "invoice":
+        return _invoice(order, by, **values)
+    if action == "pay":
+        return _pay(order, by, **values)
     return services.ORDER_ACTIONS[action].run(order, by=by, **values)
 
 
@@ -91,9 +161,18 @@ def actor_for(action, *, buyer, finance, pilot=None):
     return buyer
 
 
-def drive_order(order, target, *, buyer, finance, pilot=None, data=None, today=None):
-    """Drive a draft to `target`. `data` maps an action to the values its step uses."""
+def drive_order(order, target, *, buyer, finance, pilot=None, data=None):
+    """Drive a draft to `target`. `data` maps a step to its values; a step given an "at"
+    date runs with the clock set to that day."""
     data = data or {}
+    missing = plan(order, clock.today())
+    if missing:
+        order = services.order_update_draft(
+            order=order,
+            by=buyer,
+            quantities={line.price_line_id: line.quantity for line in order.lines.all()},
+            fields=missing,
+        )
     if target == OrderState.DRAFT:
         return order
     if target in (OrderState.CANCELLED, OrderState.DECLINED):
@@ -104,11 +183,11 @@ def drive_order(order, target, *, buyer, finance, pilot=None, data=None, today=N
         values = dict(data.get(action, {}))
         if action in ("cancel", "decline"):
             values.setdefault("comment", "motif")
-        run_step(
-            order,
-            action,
-            by=actor_for(action, buyer=buyer, finance=finance, pilot=pilot),
-            data=values,
-            today=today,
-        )
+        at = values.pop("at", None)
+        actor = actor_for(action, buyer=buyer, finance=finance, pilot=pilot)
+        if at is None:
+            run_step(order, action, by=actor, data=values)
+        else:
+            with clock.frozen(at):
+                run_step(order, action, by=actor, data=values)
     return PurchaseOrder.objects.get(pk=order.pk)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import invoices as inv
 from .views import purchase_orders as po
 from .views import requests as req
 
@@ -29,4 +30,10 @@ urlpatterns = [
     path("commandes/<int:pk>/pdf/", po.order_pdf, name="order_pdf"),
     path("commandes/<int:pk>/livrable/", po.order_deliverable, name="order_deliverable"),
     path("documents/<int:pk>/", po.document_download, name="document_download"),
+    path("commandes/<int:pk>/factures/", inv.invoice_record, name="invoice_record"),
+    path("factures/<int:pk>/", inv.invoice_detail, name="invoice_detail"),
+    path(
+        "factures/<int:pk>/action/<str:action>/", inv.invoice_transition, name="invoice_transition"
+    ),
+    path("factures/<int:pk>/interets/", inv.payment_interest_paid, name="payment_interest_paid"),
 ]

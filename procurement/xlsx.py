@@ -31,6 +31,11 @@ def new_sheet(title, columns):
     """A write-only workbook with one sheet, its widths, frozen header and styled titles.
     columns: [(title, width)]."""
     workbook = Workbook(write_only=True)
+    return workbook, add_sheet(workbook, title, columns)
+
+
+def add_sheet(workbook, title, columns):
+    """Another sheet of a write-only workbook, with its styled header."""
     ws = workbook.create_sheet(title[:31])
     for index, (_, width) in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -43,7 +48,7 @@ def new_sheet(title, columns):
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         header.append(cell)
     ws.append(header)
-    return workbook, ws
+    return ws
 
 
 def to_bytes(workbook):

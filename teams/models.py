@@ -9,7 +9,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from framework_agreements.models import Company, Holder
-from procurement import roles
+from procurement import clock, roles
 from procurement.fields import date_field, text_field
 
 from .enums import PHASES_BY_FORMAT, AtelierFormat, MemberRole, Phase, SubstitutionState
@@ -312,7 +312,7 @@ class Substitution(FSMModelMixin, models.Model):
     )
     def accept(self, by, comment=""):
         self.decided_by = by
-        self.decided_at = datetime.datetime.now(tz=datetime.UTC)
+        self.decided_at = clock.now()
         self.decision_comment = comment
 
     @transition(
@@ -323,5 +323,5 @@ class Substitution(FSMModelMixin, models.Model):
     )
     def refuse(self, by, comment=""):
         self.decided_by = by
-        self.decided_at = datetime.datetime.now(tz=datetime.UTC)
+        self.decided_at = clock.now()
         self.decision_comment = comment

@@ -8,9 +8,9 @@ imports orders.
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django_fsm import has_transition_perm
 
+from procurement import clock
 from procurement.actions import ActionRefused
 
 from . import availability
@@ -31,7 +31,7 @@ class TeamRefused(ActionRefused):
 
 
 def first_of_month(day):
-    return (day or timezone.localdate()).replace(day=1)
+    return (day or clock.today()).replace(day=1)
 
 
 @transaction.atomic
@@ -176,7 +176,7 @@ def team_confirm(*, team, start=None, end=None, place="", by=None, session=Phase
     team = _locked(team)
     check_ready(team)
     team_book(team=team, start=start, end=end, place=place, session=session)
-    team.confirmed_at = timezone.now()
+    team.confirmed_at = clock.now()
     team._history_user = by
     team.save()
     return team
@@ -229,7 +229,7 @@ def substitution_decide(*, substitution, accept, by, comment="", today=None):
             "Cette substitution n'est plus en attente, ou vous ne pouvez pas en décider."
         )
     if accept:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         outgoing = TeamMember.objects.select_for_update().get(pk=substitution.outgoing_id)
         Expert.objects.select_for_update().get(pk=substitution.incoming_id)
         # The newcomer takes over the outgoing member's on-site sessions.

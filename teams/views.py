@@ -3,9 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
-from procurement import roles
+from procurement import clock, roles
 from procurement.web import export
 
 from . import exports, services
@@ -120,7 +119,7 @@ def expert_workload_xlsx(request, pk):
 def allocation_xlsx(request):
     _require_reader(request.user)
     content, _ = exports.write_allocation(exports.allocation_queryset(TeamMember.objects.all()))
-    return _xlsx(request, content, f"affectation-equipes-{timezone.localdate():%Y-%m-%d}.xlsx")
+    return _xlsx(request, content, f"affectation-equipes-{clock.today():%Y-%m-%d}.xlsx")
 
 
 @login_required

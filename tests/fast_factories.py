@@ -67,8 +67,8 @@ class PurchaseOrderFactory(factory.django.DjangoModelFactory):
     holder = factory.LazyAttribute(lambda o: o.lot.holdings.order_by("rank").first().holder)
     allocation_reason = "Cascade : titulaire le mieux classé (fabrique de test)."
     created_by = factory.LazyFunction(lambda: User.objects.filter(role=Role.BUYER).first())
-    session_start = factory.LazyFunction(lambda: _at(30))
-    session_end = factory.LazyFunction(lambda: _at(32))
+    session_start = factory.LazyFunction(lambda: _at(0))
+    session_end = factory.LazyFunction(lambda: _at(0))
     session_place = "Mairie"
     delivery_deadline = factory.LazyFunction(lambda: _at(60))
     ej_number = factory.Sequence(lambda n: f"21{n:08d}")
@@ -95,7 +95,7 @@ class PurchaseOrderFactory(factory.django.DjangoModelFactory):
 
 def _complete_order(order):
     from framework_agreements import ceiling, numbering
-    from orders.models import HolderDecline, OrderLine
+    from orders.models import HolderDecline, Invoice, OrderLine, Payment
     from orders.services import documents
     from teams.models import TeamMember
 
@@ -147,14 +147,9 @@ def _complete_order(order):
     steps = {
         OrderState.NOTIFIED: {"notified_at": now},
         OrderState.ACCEPTED: {"holder_accepted_at": today},
+        OrderState.IN_PROGRESS: {"started_on": today},
         OrderState.DELIVERED: {"delivered_at": today},
         OrderState.SERVICE_DONE: {"service_done_at": today, "service_done_by": buyer},
-        OrderState.INVOICED: {
-            "invoice_number": "F-1",
-            "invoice_amount": order.total_incl_tax,
-            "invoice_received_at": today - datetime.timedelta(days=10),
-        },
-        OrderState.PAID: {"paid_at": today},
         OrderState.CLOSED: {"closed_at": now},
     }
     for step_state, values in steps.items():
@@ -188,6 +183,23 @@ def _complete_order(order):
                 recorded_by=buyer,
             )
     order.save()
+    if reached >= ORDER_PATH.index(OrderState.INVOICED):
+        invoice = Invoice.objects.create(
+            purchase_order=order,
+            kind="balance",
+            holder_number="F-1",
+            received_on=today,
+            amount_excl_tax=order.total_excl_tax,
+            vat=order.total_vat,
+            amount_incl_tax=order.total_incl_tax,
+            state="paid" if reached >= ORDER_PATH.index(OrderState.PAID) else "accepted",
+            accepted_on=today,
+            created_by=buyer,
+        )
+        if invoice.state == "paid":
+            Payment.objects.create(
+                invoice=invoice, paid_on=today, amount=invoice.amount_incl_tax, recorded_by=buyer
+            )
     if state != OrderState.DRAFT:
         documents.store(
             kind="purchase_order",

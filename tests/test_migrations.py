@@ -153,3 +153,103 @@ def test_ledger_sequences_documents_and_teams_are_carried_over(transactional_db)
     assert document.purchase_order_id == orders[0].pk and document.holder_id == holder.pk
     assert document.created_at == created and document.created_by_id == user.pk
     assert Team.objects.get(pk=team.pk).format == "local"
+
+
+@pytest.mark.usefixtures("reference_data", "back_to_latest")
+def test_the_single_invoice_of_an_order_becomes_an_invoice_and_its_payment(transactional_db):
+    old = _migrate([("orders", "0008_invoices_and_payments")])
+    User = old.get_model("procurement", "User")
+    Service = old.get_model("procurement", "Service")
+    Agreement = old.get_model("framework_agreements", "FrameworkAgreement")
+    Lot = old.get_model("framework_agreements", "Lot")
+    Company = old.get_model("framework_agreements", "Company")
+    Holder = old.get_model("framework_agreements", "Holder")
+    Request = old.get_model("orders", "TeamRequest")
+    Order = old.get_model("orders", "PurchaseOrder")
+    service = Service.objects.get(code="DDTM-35")
+    user = User.objects.create(username="u", role="buyer", service=service)
+    agreement = Agreement.objects.create(
+        reference="AC",
+        title="AC",
+        number_prefix="FLASH",
+        mechanism="purchase_orders",
+        procedure="open",
+        notification_date=datetime.date(2024, 1, 1),
+        start_date=datetime.date(2024, 1, 1),
+        duration_months=48,
+        maximum_amount=Decimal("1000000"),
+        allocation_rule="cascade",
+    )
+    lot = Lot.objects.create(agreement=agreement, number=1, title="L")
+    company = Company.objects.create(
+        name="C", siret="12345678200010", address="a", postcode="35000", city="Rennes"
+    )
+    holder = Holder.objects.create(
+        name="H", kind="company", company=company, contact_name="c", contact_email="c@x.fr"
+    )
+    request = Request.objects.create(
+        service=service,
+        department=service.department,
+        format="flash",
+        title="T",
+        problem_statement="p",
+        created_by=user,
+        state="accepted",
+    )
+    common = dict(
+        agreement=agreement,
+        lot=lot,
+        request=request,
+        holder=holder,
+        allocation_reason="r",
+        total_excl_tax=Decimal("20625.00"),
+        total_vat=Decimal("4125.00"),
+        total_incl_tax=Decimal("24750.00"),
+        created_by=user,
+        service_done_at=datetime.date(2024, 5, 20),
+    )
+    paid = Order.objects.create(
+        **common,
+        state="paid",
+        year=2024,
+        sequence=1,
+        number="FLASH-2024-0001",
+        invoice_number="F-2024-9",
+        invoice_amount=Decimal("24750.00"),
+        invoice_received_at=datetime.date(2024, 5, 31),
+        paid_at=datetime.date(2024, 7, 20),
+    )
+    invoiced = Order.objects.create(
+        **common,
+        state="invoiced",
+        year=2024,
+        sequence=2,
+        number="FLASH-2024-0002",
+        invoice_number="F-2024-10",
+        invoice_amount=Decimal("12375.00"),
+        invoice_received_at=datetime.date(2024, 6, 3),
+    )
+
+    new = _migrate([("orders", "0009_drop_single_invoice_fields")])
+    Invoice = new.get_model("orders", "Invoice")
+    Payment = new.get_model("orders", "Payment")
+    first = Invoice.objects.get(purchase_order_id=paid.pk)
+    assert (first.holder_number, first.kind, first.state) == ("F-2024-9", "balance", "paid")
+    assert (first.amount_excl_tax, first.vat, first.amount_incl_tax) == (
+        Decimal("20625.00"),
+        Decimal("4125.00"),
+        Decimal("24750.00"),
+    )
+    assert first.received_on == datetime.date(2024, 5, 31)
+    payment = Payment.objects.get(invoice=first)
+    # The worked example of R2192-31: due 30/06/2024, paid 20/07/2024, 2nd half-year rate.
+    assert (payment.paid_on, payment.days_late, payment.ecb_rate) == (
+        datetime.date(2024, 7, 20),
+        20,
+        Decimal("4.25"),
+    )
+    assert payment.interest_due == Decimal("166.13") and payment.flat_fee_due == Decimal("40")
+    second = Invoice.objects.get(purchase_order_id=invoiced.pk)
+    assert second.state == "accepted" and second.amount_incl_tax == Decimal("12375.00")
+    assert second.amount_excl_tax + second.vat == second.amount_incl_tax
+    assert not Payment.objects.filter(invoice=second).exists()

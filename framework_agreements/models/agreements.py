@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from procurement import clock
 from procurement.actions import ActionRefused
 from procurement.fields import TITLE_MAX, date_field
 from procurement.models import Service
@@ -151,7 +152,7 @@ class FrameworkAgreement(models.Model):
 
     def is_in_force(self, on=None):
         # R2162-5 CCP: orders are issued only while the agreement is in force.
-        on = on or datetime.date.today()
+        on = on or clock.today()
         return self.start_date <= on <= self.end_date
 
     def may_order(self, service):

@@ -1,12 +1,17 @@
 """Demo activity: requests and purchase orders in every state for two pilots, driven
-through the real services (orders.happy_path)."""
+through the real services (orders.happy_path) on a credible timeline: each step runs with the
+application clock set to its day, so orders are issued over the months since the agreement
+started, sessions come before deliveries, deliveries before certificates, invoices after the
+work; some payments are on time, some late (one across a half-year boundary), one invoice is
+interrupted, and declines spread the orders across the cascade."""
 
 import datetime
 from decimal import Decimal
 
-from orders import happy_path, services
+from orders import happy_path, late_payment, services
 from orders.enums import OrderState
 from orders.models import Collectivity, TeamRequest
+from procurement import clock
 from teams import services as team_services
 from teams.enums import MemberRole
 from teams.models import Expert, Profession
@@ -102,8 +107,10 @@ def propose_team(order, buyer):
 
 # --- requests and orders --------------------------------------------------------------------
 
+DAY = datetime.timedelta(days=1)
 
-def new_request(pilot, index, title, place, kind, fmt="flash"):
+
+def new_request(pilot, index, title, place, kind, fmt, day):
     professions = list(Profession.objects.order_by("name")[index % 4 : index % 4 + 3])
     request = TeamRequest(
         service=pilot.service,
@@ -115,8 +122,8 @@ def new_request(pilot, index, title, place, kind, fmt="flash"):
             "paysages, face au vieillissement du bâti et aux effets du changement climatique."
         ),
         themes=["town_centre", "landscape"] if index % 2 else ["ecological_transition"],
-        desired_start=datetime.date(2027, 1, 1) + datetime.timedelta(days=30 * (index % 6)),
-        desired_end=datetime.date(2027, 4, 30) + datetime.timedelta(days=30 * (index % 6)),
+        desired_start=day + 40 * DAY,
+        desired_end=day + 160 * DAY,
         local_partners="CAUE, Parc naturel régional, agence d'urbanisme",
         created_by=pilot,
     )
@@ -129,72 +136,182 @@ def new_request(pilot, index, title, place, kind, fmt="flash"):
     return request
 
 
+def last_half_year_boundary(today):
+    """The latest 1 January or 1 July at least 45 days ago (for a late payment across it)."""
+    day = today - 45 * DAY
+    return late_payment.half_year_start(day)
+
+
+# (state, issued this many days ago, options). Sessions fall 25 days after the issue, so
+# the two pilots' offsets (3 days apart) never put one expert on two sites at once.
+SCENARIOS = {
+    "pilote35": [
+        (OrderState.DRAFT, 0, {}),
+        (OrderState.ISSUED, 15, {}),
+        (OrderState.NOTIFIED, 25, {}),
+        (OrderState.ACCEPTED, 35, {}),
+        (OrderState.IN_PROGRESS, 50, {}),
+        (OrderState.DELIVERED, 60, {}),
+        (OrderState.SERVICE_DONE, 75, {}),
+        (OrderState.INVOICED, 95, {}),
+        (OrderState.PAID, 160, {"pay_after": 20}),
+        (OrderState.CLOSED, None, {"late_across_half_year": True}),
+        (OrderState.CANCELLED, 140, {}),
+        (OrderState.DECLINED, 120, {}),
+    ],
+    "pilote29": [
+        (OrderState.DRAFT, 0, {}),
+        (OrderState.ISSUED, 18, {}),
+        (OrderState.NOTIFIED, 28, {}),
+        (OrderState.ACCEPTED, 38, {}),
+        (OrderState.IN_PROGRESS, 55, {}),
+        (OrderState.DELIVERED, 65, {}),
+        (OrderState.SERVICE_DONE, 80, {}),
+        (OrderState.INVOICED, 100, {"interrupted": True}),
+        (OrderState.PAID, 250, {"pay_after": 42}),
+        (OrderState.CLOSED, 330, {"pay_after": 25, "declined_first": True}),
+        (OrderState.CANCELLED, 150, {}),
+        (OrderState.DECLINED, 130, {}),
+    ],
+}
+
+
 def requests_and_orders(users, flash):
     buyer, finance = users["acheteur"], users["finance"]
-    today = datetime.date.today()
-    for pilot_name in ("pilote35", "pilote29"):
+    today = clock.today()
+    for pilot_name, scenarios in SCENARIOS.items():
         pilot = users[pilot_name]
         places = iter(enumerate(TERRITORIES[pilot.service.department.code]))
 
-        def make(state_path, fmt="flash", pilot=pilot, places=places):
+        def make(state_path, day, fmt="flash", pilot=pilot, places=places):
             index, (place, kind) = next(places)
-            request = new_request(
-                pilot, index, f"Atelier {place} : centre et franges", place, kind, fmt
-            )
-            for action, comment in state_path:
+            with clock.frozen(day - 25 * DAY):
+                request = new_request(
+                    pilot, index, f"Atelier {place} : centre et franges", place, kind, fmt, day
+                )
+            for offset, (action, comment) in zip((20, 10), state_path, strict=False):
                 actor = pilot if action in ("submit", "withdraw") else buyer
-                services.REQUEST_ACTIONS[action].run(request, by=actor, comment=comment)
+                with clock.frozen(day - offset * DAY):
+                    services.REQUEST_ACTIONS[action].run(request, by=actor, comment=comment)
             return request
 
-        make([])
-        make([("submit", "")])
-        make([("submit", ""), ("return_for_changes", "Joindre la lettre de soutien du maire.")])
-        make([("submit", ""), ("reject", "Territoire déjà accompagné en 2024.")])
-        make([("submit", ""), ("withdraw", "Élections municipales : projet reporté.")])
-        make([("submit", ""), ("accept", "")], fmt="local")
-        for state in ORDER_STATES:
-            request = make([("submit", ""), ("accept", "Dossier complet.")])
-            order = services.order_create(team_request=request, by=buyer)
-            drive(order, state, buyer, pilot, finance, today)
+        make([], today)
+        make([("submit", "")], today)
+        make(
+            [("submit", ""), ("return_for_changes", "Joindre la lettre de soutien du maire.")],
+            today,
+        )
+        make([("submit", ""), ("reject", "Territoire déjà accompagné en 2024.")], today - 30 * DAY)
+        make([("submit", ""), ("withdraw", "Élections municipales : projet reporté.")], today)
+        make([("submit", ""), ("accept", "")], today - 15 * DAY, fmt="local")
+        for state, ago, options in scenarios:
+            if options.get("late_across_half_year"):
+                # Due the day before a 1 January or 1 July, paid 20 days later: the interest
+                # starts in the new half-year and takes its rate (R2192-31).
+                boundary = last_half_year_boundary(today)
+                issued = boundary - 78 * DAY
+                options = {**options, "pay_after": 50}
+            else:
+                issued = today - ago * DAY
+            request = make([("submit", ""), ("accept", "Dossier complet.")], issued)
+            drive(request, state, issued, buyer, pilot, finance, options)
 
 
-def drive(order, target, buyer, pilot, finance, today):
-    order = services.order_update_draft(
-        order=order,
-        by=buyer,
-        quantities={
-            pl.pk: Decimal("1") if pl.code in ("F01", "F03") else Decimal("0")
-            for pl in order.price_schedule()
-        },
-        fields={
-            # Sessions five days apart, so no expert is on two sites at once.
-            "session_start": today + datetime.timedelta(days=14 + 5 * order.pk),
-            "session_end": today + datetime.timedelta(days=16 + 5 * order.pk),
-            "session_place": f"Mairie de {order.request.collectivities.first().name}",
-            "delivery_deadline": today + datetime.timedelta(days=60 + 5 * order.pk),
-            "budget_centre": "0135-CDGA-C001",
-            "budget_domain": "0135-07",
-            "budget_activity": "013507AT0001",
-            "ej_number": f"21{order.pk:08d}",
-        },
-    )
-    propose_team(order, buyer)
+def _draft(request, buyer, day, session):
+    with clock.frozen(day):
+        order = services.order_create(team_request=request, by=buyer)
+        order = services.order_update_draft(
+            order=order,
+            by=buyer,
+            quantities={
+                pl.pk: Decimal("1") if pl.code in ("F01", "F03") else Decimal("0")
+                for pl in order.price_schedule()
+            },
+            fields={
+                "session_start": session,
+                "session_end": session + 2 * DAY,
+                "session_place": f"Mairie de {request.collectivities.first().name}",
+                "delivery_deadline": session + 35 * DAY,
+                "budget_centre": "0135-CDGA-C001",
+                "budget_domain": "0135-07",
+                "budget_activity": "013507AT0001",
+                "ej_number": f"21{order.pk:08d}",
+            },
+        )
+        propose_team(order, buyer)
+    return order
+
+
+def drive(request, target, day, buyer, pilot, finance, options):
+    """One order on its timeline: issued on `day`, session 25 days later, and so on."""
+    session = day + 25 * DAY
+    order = _draft(request, buyer, day - 5 * DAY, session)
+    if options.get("declined_first"):
+        # The best-ranked holder declines: the next one in the cascade gets the order.
+        happy_path.drive_order(
+            order,
+            OrderState.DECLINED,
+            buyer=buyer,
+            finance=finance,
+            data={
+                "issue": {"at": day - 12 * DAY},
+                "notify": {"at": day - 11 * DAY},
+                "decline": {
+                    "at": day - 9 * DAY,
+                    "on": day - 9 * DAY,
+                    "comment": "Équipe déjà engagée aux dates demandées.",
+                },
+            },
+        )
+        order = request.purchase_orders.get(state=OrderState.DRAFT)
+        with clock.frozen(day - 8 * DAY):
+            propose_team(order, buyer)
+    received = day + 47 * DAY
+    pay_after = options.get("pay_after", 20)
+    invoice = {
+        "at": received,
+        "received_on": received,
+        "holder_number": f"FAC-{order.pk:05d}",
+        "chorus_number": f"CPP-{received:%Y}-{order.pk:06d}",
+        "accepted_on": received + 3 * DAY,
+    }
+    if options.get("interrupted"):
+        # The EJ number is missing: the delay stops, then runs anew from the complete invoice.
+        invoice.update(
+            interrupted_on=received + 5 * DAY,
+            missing_items="Numéro d'engagement juridique (EJ) absent de la facture.",
+            completed_on=received + 13 * DAY,
+            accepted_on=received + 15 * DAY,
+        )
     happy_path.drive_order(
         order,
         target,
         buyer=buyer,
         finance=finance,
         pilot=pilot,
-        today=today,
         data={
-            "holder_accept": {"on": today},
-            "deliver": {"on": today},
-            "certify": {"on": today},
-            "invoice": {"received_on": today - datetime.timedelta(days=45)},
-            "pay": {"on": today - datetime.timedelta(days=5)},
-            "cancel": {"comment": "La collectivité a retiré sa demande."},
+            "issue": {"at": day},
+            "notify": {"at": day + DAY},
+            "holder_accept": {"at": day + 4 * DAY, "on": day + 4 * DAY},
+            "start": {"at": day + 7 * DAY, "on": day + 7 * DAY},
+            "deliver": {"at": day + 40 * DAY, "on": day + 40 * DAY},
+            "certify": {"at": day + 45 * DAY, "on": day + 45 * DAY},
+            "invoice": invoice,
+            "pay": {
+                "at": received + pay_after * DAY,
+                "on": received + pay_after * DAY,
+                # Closed orders have settled their interest too (R2192-36: within 45 days).
+                **(
+                    {"interest_paid_on": received + (pay_after + 9) * DAY}
+                    if target == OrderState.CLOSED
+                    else {}
+                ),
+            },
+            "close": {"at": received + (pay_after + 10) * DAY},
+            "cancel": {"at": day + 3 * DAY, "comment": "La collectivité a retiré sa demande."},
             "decline": {
-                "on": today,
+                "at": day + 3 * DAY,
+                "on": day + 3 * DAY,
                 "comment": "Indisponibilité de l'équipe aux dates demandées.",
             },
         },

@@ -1,3 +1,4 @@
+from .invoices import InterestPaidForm, InvoiceForm
 from .purchase_orders import OrderDraftForm, OrderFilterForm
 from .requests import (
     AttachmentForm,
@@ -8,6 +9,8 @@ from .requests import (
 
 __all__ = [
     "AttachmentForm",
+    "InterestPaidForm",
+    "InvoiceForm",
     "CollectivityFormSet",
     "OrderDraftForm",
     "OrderFilterForm",

@@ -2,10 +2,13 @@ from django import forms
 from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
 
+from procurement import clock
+from procurement.actions import ActionRefused
 from procurement.models import Department
 from procurement.uploads import PdfField
 from teams.models import Profession
 
+from .. import chronology
 from ..enums import AtelierFormat, RequestState, Theme
 from ..models import Collectivity, TeamRequest
 
@@ -54,6 +57,16 @@ class TeamRequestForm(DsfrBaseForm, forms.ModelForm):
         if not self.instance.pk and service and service.department_id:
             if not self.initial.get("department"):
                 self.initial["department"] = service.department_id
+
+    def clean(self):
+        data = super().clean()
+        # The desired period is planned: not in the past when first set or moved.
+        for name in ("desired_start", "desired_end"):
+            try:
+                chronology.desired_period(self.instance, {name: data.get(name)}, clock.today())
+            except ActionRefused as exc:
+                self.add_error(name, str(exc))
+        return data
 
 
 class CollectivityForm(DsfrBaseForm, forms.ModelForm):

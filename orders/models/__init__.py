@@ -2,9 +2,8 @@
 payments). Import them from here."""
 
 from .documents import Document, DocumentKind
-from .payments import LatePaymentRate
+from .payments import Invoice, InvoiceKind, InvoiceState, LatePaymentRate, Payment
 from .purchase_orders import (
-    LATE_PAYMENT_FLAT_FEE,
     HolderDecline,
     OrderLine,
     PurchaseOrder,
@@ -19,8 +18,11 @@ from .requests import (
 )
 
 __all__ = [
-    "LATE_PAYMENT_FLAT_FEE",
     "Collectivity",
+    "Invoice",
+    "InvoiceKind",
+    "InvoiceState",
+    "Payment",
     "Document",
     "DocumentKind",
     "HolderDecline",

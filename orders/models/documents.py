@@ -16,6 +16,7 @@ from procurement.models import User
 class DocumentKind(models.TextChoices):
     PURCHASE_ORDER = "purchase_order", "Bon de commande"
     TEAM_SHEET = "team_sheet", "Acceptation et fiche équipe"
+    SERVICE_DONE_CERTIFICATE = "service_done", "Attestation de service fait"
 
 
 class DocumentQuerySet(models.QuerySet):

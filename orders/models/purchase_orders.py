@@ -12,7 +12,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from framework_agreements.models import FrameworkAgreement, Holder, Lot, PriceLine
-from procurement import roles
+from procurement import clock, roles
 from procurement.fields import date_field, text_field
 from procurement.models import Service, User
 from procurement.money import to_cents
@@ -22,12 +22,6 @@ from .requests import TeamRequest
 
 # At most this many units of one price line on an order.
 MAX_QUANTITY = Decimal("1000")
-# R2192-10 CCP: the State pays within 30 days of receiving the invoice.
-PAYMENT_DELAY_DAYS = 30
-# R2192-32 CCP: €40 flat fee for recovery costs on any late payment.
-LATE_PAYMENT_FLAT_FEE = Decimal("40.00")
-# R2192-31 CCP: ECB main refinancing rate + 8 points.
-LATE_PAYMENT_MARGIN = Decimal("8.00")
 
 
 class PurchaseOrderQuerySet(models.QuerySet):
@@ -97,20 +91,15 @@ class PurchaseOrder(FSMModelMixin, models.Model):
     delivery_deadline = date_field("date limite de livraison", null=True, blank=True)
     notified_at = models.DateTimeField("notifié le", null=True, blank=True)
     holder_accepted_at = date_field("accepté par le titulaire le", null=True, blank=True)
+    started_on = date_field("exécution commencée le", null=True, blank=True)
     deliverable = models.FileField("livrable de synthèse", upload_to=deliverable_path, blank=True)
+    deliverable_sha256 = models.CharField("empreinte du livrable", max_length=64, blank=True)
     delivered_at = date_field("livré le", null=True, blank=True)
     service_done_at = date_field("service fait le", null=True, blank=True)
     service_done_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    # Invoice and payment.
-    invoice_number = models.CharField("n° de facture", max_length=40, blank=True)
-    invoice_amount = models.DecimalField(
-        "montant facturé TTC", max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    invoice_received_at = date_field("facture reçue le", null=True, blank=True)
-    paid_at = date_field("payée le", null=True, blank=True)
     closed_at = models.DateTimeField("clôturée le", null=True, blank=True)
 
     end_reason = text_field("motif d'annulation ou de refus", blank=True)
@@ -156,28 +145,22 @@ class PurchaseOrder(FSMModelMixin, models.Model):
     def display_number(self):
         return self.number or "(projet, sans numéro)"
 
-    # --- payment ------------------------------------------------------------------------------
+    # --- invoices -------------------------------------------------------------------------------
 
-    @property
-    def payment_due_date(self):
-        if not self.invoice_received_at:
-            return None
-        return self.invoice_received_at + datetime.timedelta(days=PAYMENT_DELAY_DAYS)
+    def invoiced_total(self):
+        """Instalments and balances not rejected, net of credit notes (TTC)."""
+        # Reads the prefetched invoices when a list or an export loaded them.
+        return sum(
+            (
+                i.signed_amount
+                for i in self.invoices.all()
+                if i.state != "rejected" and i.kind != "advance"
+            ),
+            Decimal("0.00"),
+        )
 
-    def days_late(self, today=None):
-        due = self.payment_due_date
-        if due is None:
-            return 0
-        end = self.paid_at or today or datetime.date.today()
-        return max((end - due).days, 0)
-
-    def late_payment_interest(self, ecb_rate, today=None):
-        """R2192-31..36: (ECB rate + 8 points) × amount × days / 365, rounded to the cent."""
-        days = self.days_late(today)
-        if not days or self.invoice_amount is None:
-            return Decimal("0.00")
-        rate = (Decimal(ecb_rate) + LATE_PAYMENT_MARGIN) / 100
-        return to_cents(self.invoice_amount * rate * days / 365)
+    def remaining_to_invoice(self):
+        return self.total_incl_tax - self.invoiced_total()
 
     # --- who may do what -----------------------------------------------------------------------
 
@@ -202,8 +185,7 @@ class PurchaseOrder(FSMModelMixin, models.Model):
             "start": follower,
             "deliver": follower,
             "certify": follower,
-            "invoice": finance,
-            "pay": finance,
+            "record_invoice": finance and bool(self.notified_at),
             "close": finance or buyer,
         }
 
@@ -228,7 +210,7 @@ class PurchaseOrder(FSMModelMixin, models.Model):
         permission=lambda instance, user: instance._may(user, "notify"),
     )
     def notify(self):
-        self.notified_at = datetime.datetime.now(tz=datetime.UTC)
+        self.notified_at = clock.now()
 
     @transition(
         field=state,
@@ -254,8 +236,8 @@ class PurchaseOrder(FSMModelMixin, models.Model):
         target=OrderState.IN_PROGRESS,
         permission=lambda instance, user: instance._may(user, "start"),
     )
-    def start(self):
-        pass  # the dates and place come with the action; services.order_transition checks them
+    def start(self, started_on):
+        self.started_on = started_on
 
     @transition(
         field=state,
@@ -278,25 +260,25 @@ class PurchaseOrder(FSMModelMixin, models.Model):
         self.service_done_at = on
         self.service_done_by = by
 
+    # Invoicing and payment follow the order's invoices (orders.services.invoices): these
+    # transitions are the system's, never offered to a user.
     @transition(
         field=state,
         source=OrderState.SERVICE_DONE,
         target=OrderState.INVOICED,
-        permission=lambda instance, user: instance._may(user, "invoice"),
+        permission=lambda instance, user: False,
     )
-    def invoice(self, number, amount, received_on):
-        self.invoice_number = number
-        self.invoice_amount = amount
-        self.invoice_received_at = received_on
+    def invoice(self):
+        pass  # its first invoice was accepted for payment
 
     @transition(
         field=state,
         source=OrderState.INVOICED,
         target=OrderState.PAID,
-        permission=lambda instance, user: instance._may(user, "pay"),
+        permission=lambda instance, user: False,
     )
-    def pay(self, paid_on):
-        self.paid_at = paid_on
+    def pay(self):
+        pass  # its balance is paid and nothing remains to pay
 
     @transition(
         field=state,
@@ -305,7 +287,7 @@ class PurchaseOrder(FSMModelMixin, models.Model):
         permission=lambda instance, user: instance._may(user, "close"),
     )
     def close(self):
-        self.closed_at = datetime.datetime.now(tz=datetime.UTC)
+        self.closed_at = clock.now()
 
     @transition(
         field=state,

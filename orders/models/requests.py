@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siren as stdnum_siren
 
-from procurement import roles
+from procurement import clock, roles
 from procurement.fields import date_field, text_field
 from procurement.models import Department, Service, User
 from teams.models import Profession
@@ -130,7 +130,7 @@ class TeamRequest(FSMModelMixin, models.Model):
         permission=lambda instance, user: instance._may(user, "submit"),
     )
     def submit(self):
-        self.submitted_at = datetime.datetime.now(tz=datetime.UTC)
+        self.submitted_at = clock.now()
 
     @transition(
         field=state,
@@ -149,7 +149,7 @@ class TeamRequest(FSMModelMixin, models.Model):
     )
     def accept(self, comment=""):
         self.decision_reason = comment
-        self.decided_at = datetime.datetime.now(tz=datetime.UTC)
+        self.decided_at = clock.now()
 
     @transition(
         field=state,
@@ -159,7 +159,7 @@ class TeamRequest(FSMModelMixin, models.Model):
     )
     def reject(self, comment=""):
         self.decision_reason = comment
-        self.decided_at = datetime.datetime.now(tz=datetime.UTC)
+        self.decided_at = clock.now()
 
     @transition(
         field=state,

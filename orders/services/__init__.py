@@ -7,13 +7,16 @@ ORDER_ACTIONS) with what its form needs; see procurement/actions.py.
 from procurement.actions import ActionRefused
 
 from . import documents
-from .execution import (
-    order_certify,
-    order_close,
-    order_deliver,
-    order_invoice,
-    order_pay,
-    order_start,
+from .execution import order_certify, order_close, order_deliver, order_start
+from .invoices import (
+    INVOICE_ACTIONS,
+    invoice_accept,
+    invoice_complete,
+    invoice_interrupt,
+    invoice_pay,
+    invoice_record,
+    invoice_reject,
+    payment_interest_paid,
 )
 from .purchase_orders import (
     ORDER_ACTIONS,
@@ -37,11 +40,19 @@ from .requests import (
 )
 
 __all__ = [
+    "INVOICE_ACTIONS",
     "ORDER_ACTIONS",
     "REQUEST_ACTIONS",
     "ActionRefused",
     "documents",
     "flash_agreement_for",
+    "invoice_accept",
+    "invoice_complete",
+    "invoice_interrupt",
+    "invoice_pay",
+    "invoice_record",
+    "invoice_reject",
+    "payment_interest_paid",
     "order_cancel",
     "order_certify",
     "order_close",
@@ -49,10 +60,8 @@ __all__ = [
     "order_decline",
     "order_deliver",
     "order_holder_accept",
-    "order_invoice",
     "order_issue",
     "order_notify",
-    "order_pay",
     "order_start",
     "order_update_draft",
     "request_accept",

@@ -80,3 +80,18 @@ def store_team_sheet(order, by):
         by=by,
         purchase_order=order,
     )
+
+
+def store_service_done_certificate(order, by):
+    from ..pdf.certificates import service_done_certificate_pdf
+
+    return store(
+        kind=DocumentKind.SERVICE_DONE_CERTIFICATE,
+        content=service_done_certificate_pdf(order),
+        filename=f"attestation-service-fait-{order.number}.pdf",
+        reference=order.number,
+        agreement=order.agreement,
+        holder=order.holder,
+        by=by,
+        purchase_order=order,
+    )

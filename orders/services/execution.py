@@ -1,21 +1,24 @@
-"""Executing a Flash purchase order: the session, the deliverable, the service fait, the
-invoice, the payment and the closing. One service function per action."""
+"""Executing a Flash purchase order: the start, the deliverable, the service fait with its
+certificate, and the closing. Invoices and payments are orders/services/invoices.py."""
 
 from django import forms
 from django.db import transaction
-from django.utils import timezone
 
+from procurement import clock
 from procurement.actions import ActionRefused
 from procurement.uploads import PdfField
 from teams import services as team_services
 
+from .. import chronology
+from . import documents
 from .purchase_orders import ORDER_ACTIONS, date_field, schedule_team, today_initial
 
 action = ORDER_ACTIONS.action
 
 
-def _session_initial(order):
+def _start_initial(order):
     return {
+        "on": clock.today(),
         "session_start": order.session_start,
         "session_end": order.session_end,
         "session_place": order.session_place,
@@ -27,12 +30,13 @@ def _session_initial(order):
     "start",
     "Démarrer l'exécution",
     fields={
+        "on": date_field("Exécution commencée le"),
         "session_start": date_field("Début de la session sur site"),
         "session_end": date_field("Fin de la session sur site"),
         "session_place": forms.CharField(label="Lieu", required=False, max_length=200),
         "delivery_deadline": date_field("Livraison de la synthèse"),
     },
-    initial=_session_initial,
+    initial=_start_initial,
 )
 @transaction.atomic
 def order_start(
@@ -41,28 +45,37 @@ def order_start(
     by,
     expected_state=None,
     comment="",
+    on=None,
     session_start=None,
     session_end=None,
     session_place="",
     delivery_deadline=None,
 ):
+    today = clock.today()
     with ORDER_ACTIONS.perform(
         "start", order, by=by, expected_state=expected_state, comment=comment
     ) as step:
         locked = step.obj
-        given = {
-            "session_start": session_start,
-            "session_end": session_end,
-            "session_place": session_place,
-            "delivery_deadline": delivery_deadline,
+        moved = {
+            name: value
+            for name, value in (
+                ("session_start", session_start),
+                ("session_end", session_end),
+                ("delivery_deadline", delivery_deadline),
+            )
+            if value and value != getattr(locked, name)
         }
-        for name, value in given.items():
-            if value:
-                setattr(locked, name, value)
+        chronology.order_plan(locked, moved, today)  # a moved session is not in the past
+        for name, value in moved.items():
+            setattr(locked, name, value)
+        if session_place:
+            locked.session_place = session_place
         if not (locked.session_start and locked.session_end and locked.session_place):
             raise ActionRefused("Indiquez les dates et le lieu de la session sur site.")
         if locked.session_end < locked.session_start:
             raise ActionRefused("La fin de la session précède son début.")
+        started_on = on or today
+        chronology.start_of_execution(locked, started_on, today)
         if locked.team is not None:
             team_services.team_book(
                 team=locked.team,
@@ -70,7 +83,7 @@ def order_start(
                 end=locked.session_end,
                 place=locked.session_place,
             )
-        locked.start()
+        locked.start(started_on=started_on)
     schedule_team(locked)
     return locked
 
@@ -91,9 +104,21 @@ def order_deliver(*, order, by, expected_state=None, comment="", deliverable=Non
     ) as step:
         if not deliverable:
             raise ActionRefused("Joignez le livrable de synthèse (PDF).")
+        delivered_on = on or clock.today()
+        chronology.delivery(step.obj, delivered_on, clock.today())
         step.obj.deliverable = deliverable
-        step.obj.deliver(delivered_on=on or timezone.localdate())
+        step.obj.deliverable_sha256 = getattr(deliverable, "sha256", "") or _sha256(deliverable)
+        step.obj.deliver(delivered_on=delivered_on)
     return step.obj
+
+
+def _sha256(upload):
+    import hashlib
+
+    upload.seek(0)
+    digest = hashlib.sha256(upload.read()).hexdigest()
+    upload.seek(0)
+    return digest
 
 
 @action(
@@ -104,49 +129,15 @@ def order_deliver(*, order, by, expected_state=None, comment="", deliverable=Non
 )
 @transaction.atomic
 def order_certify(*, order, by, expected_state=None, comment="", on=None):
+    """R2191-23 CCP: the written acceptance of the work, which opens the way to payment; its
+    certificate is built and stored in the same transaction."""
     with ORDER_ACTIONS.perform(
         "certify", order, by=by, expected_state=expected_state, comment=comment
     ) as step:
-        step.obj.certify(by=by, on=on or timezone.localdate())
-    return step.obj
-
-
-@action(
-    "invoice",
-    "Enregistrer la facture",
-    fields={
-        "number": forms.CharField(label="Numéro de facture", max_length=40),
-        "amount": forms.DecimalField(
-            label="Montant TTC (€)", min_value=0, max_digits=14, decimal_places=2
-        ),
-        "received_on": date_field("Reçue le (Chorus Pro)", required=True),
-    },
-    initial=lambda order: {"amount": order.total_incl_tax, "received_on": timezone.localdate()},
-)
-@transaction.atomic
-def order_invoice(*, order, by, number, amount, received_on, expected_state=None, comment=""):
-    with ORDER_ACTIONS.perform(
-        "invoice", order, by=by, expected_state=expected_state, comment=comment
-    ) as step:
-        step.obj.invoice(number=number, amount=amount, received_on=received_on)
-    return step.obj
-
-
-@action(
-    "pay",
-    "Enregistrer le paiement",
-    fields={"on": date_field("Payée le")},
-    initial=today_initial,
-)
-@transaction.atomic
-def order_pay(*, order, by, expected_state=None, comment="", on=None):
-    with ORDER_ACTIONS.perform(
-        "pay", order, by=by, expected_state=expected_state, comment=comment
-    ) as step:
-        paid_on = on or timezone.localdate()
-        if paid_on < step.obj.invoice_received_at:
-            raise ActionRefused("La date de paiement précède la réception de la facture.")
-        step.obj.pay(paid_on=paid_on)
+        done_on = on or clock.today()
+        chronology.service_done(step.obj, done_on, clock.today())
+        step.obj.certify(by=by, on=done_on)
+    documents.store_service_done_certificate(step.obj, by)
     return step.obj
 
 

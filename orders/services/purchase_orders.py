@@ -10,15 +10,15 @@ from decimal import Decimal
 from django import forms
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
 
 from framework_agreements import ceiling, numbering
 from framework_agreements.models import FrameworkAgreement, Mechanism
+from procurement import clock
 from procurement.actions import ActionRefused, Catalogue
 from procurement.fields import DATE_VALIDATORS
 from teams import services as team_services
 
-from .. import allocation
+from .. import allocation, chronology
 from ..enums import OrderState
 from ..models import HolderDecline, OrderLine, PurchaseOrder, TeamRequest
 from ..models.purchase_orders import MAX_QUANTITY
@@ -36,7 +36,7 @@ def date_field(label, required=False):
 
 
 def today_initial(order):
-    return {"on": timezone.localdate()}
+    return {"on": clock.today()}
 
 
 # --- drafting -------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def _set_lines(order, quantities):
 
 def flash_agreement_for(team_request):
     """The purchase-order agreement in force today (there is one Flash agreement at a time)."""
-    today = timezone.localdate()
+    today = clock.today()
     candidates = FrameworkAgreement.objects.filter(
         mechanism=Mechanism.PURCHASE_ORDERS, start_date__lte=today
     ).order_by("-start_date")
@@ -165,6 +165,7 @@ def order_update_draft(*, order, by, quantities, fields):
         raise ActionRefused("Le bon de commande doit comporter au moins une ligne.")
     if any(q and q > MAX_QUANTITY for q in quantities.values()):
         raise ActionRefused(f"Au plus {MAX_QUANTITY} unités par ligne de prix.")
+    chronology.order_plan(locked, fields, clock.today())  # planned dates not in the past
     for name, value in fields.items():
         setattr(locked, name, value)
     _set_lines(locked, quantities)
@@ -175,13 +176,23 @@ def order_update_draft(*, order, by, quantities, fields):
     return locked
 
 
+# What the purchase order must state when it is issued (R2162-13 and the PDF's promises).
+REQUIRED_AT_ISSUE = [
+    ("ej_number", "le n° d'engagement juridique (EJ)"),
+    ("session_start", "le début de la session sur site"),
+    ("session_end", "la fin de la session sur site"),
+    ("session_place", "le lieu de la session"),
+    ("delivery_deadline", "la date limite de livraison"),
+]
+
+
 # --- issuing and notifying --------------------------------------------------------------------
 
 
 @action("issue", "Émettre le bon de commande")
 @transaction.atomic
 def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today=None):
-    today = today or timezone.localdate()
+    today = today or clock.today()
     order.agreement.require_may_order(by.service)  # R2162-6 CCP
     with ORDER_ACTIONS.perform(
         "issue", order, by=by, expected_state=expected_state, comment=comment
@@ -195,6 +206,12 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
             )
         if locked.total_excl_tax <= 0:
             raise ActionRefused("Émission refusée : le bon de commande ne comporte aucune ligne.")
+        missing = [label for name, label in REQUIRED_AT_ISSUE if not getattr(locked, name)]
+        if missing:
+            # The purchase-order PDF is built now: it never prints "—" for these.
+            raise ActionRefused(
+                "Émission refusée : renseignez " + ", ".join(missing) + " dans le projet."
+            )
         team = locked.team
         if team is not None and team.active_members() and not team.coverage_ok():
             # A team already proposed must cover the competencies asked for, or be justified.
@@ -219,7 +236,7 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
         except ceiling.CeilingExceeded as exc:
             raise ActionRefused(str(exc)) from exc
         locked.year, locked.sequence, locked.number = number.year, number.sequence, number.text
-        locked.issued_at = timezone.now()
+        locked.issued_at = clock.now()
         locked.issued_by = by
         locked.issuing_service = by.service
         locked.issue()
@@ -287,7 +304,9 @@ def order_holder_accept(*, order, by, expected_state=None, comment="", on=None):
             )
         except team_services.TeamRefused as exc:
             raise ActionRefused(f"Acceptation refusée : {exc}") from exc
-        locked.holder_accept(accepted_on=on or timezone.localdate())
+        accepted_on = on or clock.today()
+        chronology.holder_answer(locked, accepted_on, clock.today(), "l'acceptation du titulaire")
+        locked.holder_accept(accepted_on=accepted_on)
     documents.store_team_sheet(locked, by)
     return locked
 
@@ -310,9 +329,11 @@ def _release(order, by):
 )
 @transaction.atomic
 def order_decline(*, order, by, expected_state=None, comment="", on=None):
+    declined_on = on or clock.today()
     with ORDER_ACTIONS.perform(
         "decline", order, by=by, expected_state=expected_state, comment=comment
     ) as step:
+        chronology.holder_answer(step.obj, declined_on, clock.today(), "le refus du titulaire")
         step.obj.decline(reason=step.comment)
     locked = step.obj
     _release(locked, by)
@@ -321,7 +342,7 @@ def order_decline(*, order, by, expected_state=None, comment="", on=None):
         holder=locked.holder,
         order=locked,
         reason=step.comment,
-        declined_on=on or timezone.localdate(),
+        declined_on=declined_on,
         recorded_by=by,
     )
     # A purchase order is never re-addressed: prepare a new draft for the next holder.

@@ -6,18 +6,18 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from procurement import audit, roles, xlsx
+from procurement import audit, clock, roles, xlsx
 from procurement.web import action_forms, attempt, download, errors_text, export, run_action
 from teams.models import TeamMember
 from teams.team_views import panel
 
 from .. import exports, services
 from ..forms import OrderDraftForm, OrderFilterForm
-from ..models import LATE_PAYMENT_FLAT_FEE, Document, LatePaymentRate, PurchaseOrder
+from ..models import Document, Invoice, PurchaseOrder
 from ..timeline import timeline
+from .invoices import invoices_context
 from .requests import PAGE_SIZE, get_request_for_user
 
 
@@ -74,7 +74,7 @@ def order_list(request):
 def order_list_xlsx(request):
     """The same rows as the list (same filters, same scoping), for finance."""
     _, queryset = _filtered_orders(request)
-    today = timezone.localdate()
+    today = clock.today()
     content, count = exports.write_orders(
         queryset.order_by("agreement_id", "year", "sequence", "pk"), today
     )
@@ -106,6 +106,10 @@ ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(
         ),
     ),
     Prefetch("documents", queryset=Document.objects.without_content().order_by("kind", "pk")),
+    Prefetch(
+        "invoices",
+        queryset=Invoice.objects.select_related("payment").order_by("received_on", "pk"),
+    ),
 )
 
 
@@ -113,15 +117,7 @@ ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(
 def order_detail(request, pk):
     order = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
     abilities = order.abilities(request.user)
-    today = timezone.localdate()
-    late_interest = None
-    if order.payment_due_date and order.days_late(today):
-        rate = LatePaymentRate.rate_on(order.payment_due_date)
-        late_interest = {
-            "rate": rate,
-            "interest": order.late_payment_interest(rate, today),
-            "fee": LATE_PAYMENT_FLAT_FEE,
-        }
+    today = clock.today()
     team_context = {}
     if order.team is not None:
         team_context = panel(
@@ -142,7 +138,7 @@ def order_detail(request, pk):
             "action_forms": action_forms(order, request.user, services.ORDER_ACTIONS),
             "timeline": timeline(order),
             "today": today,
-            "late": late_interest,
+            **invoices_context(order, request.user, today),
             "edit_form": (
                 OrderDraftForm(instance=order, price_lines=order.price_schedule())
                 if abilities["edit"]

@@ -23,6 +23,8 @@ BADGES = {
     "closed": "success",
     "cancelled": "error",
     "declined": "warning",
+    "received": "new",
+    "interrupted": "warning",
 }
 
 

@@ -74,9 +74,11 @@ def test_from_request_to_payment(page, live_server, tmp_path):
     page.wait_for_load_state()
     assert "Lou Cheffe a été ajouté" in page.content()
     today = datetime.date.today()
-    page.fill("#id_session_start", (today + datetime.timedelta(days=30)).isoformat())
-    page.fill("#id_session_end", (today + datetime.timedelta(days=32)).isoformat())
+    # The whole path runs today: the session is today, the synthesis due in a month.
+    page.fill("#id_session_start", today.isoformat())
+    page.fill("#id_session_end", today.isoformat())
     page.fill("#id_session_place", "Mairie de Redon")
+    page.fill("#id_delivery_deadline", (today + datetime.timedelta(days=30)).isoformat())
     page.fill("#id_ej_number", "2100099999")
     page.click("text=Enregistrer le projet")
     page.wait_for_load_state()
@@ -99,19 +101,27 @@ def test_from_request_to_payment(page, live_server, tmp_path):
     screenshot(page, "path-04-service-done")
     check_accessibility(page)
 
-    # Finance records the invoice and the payment.
+    # Finance records the invoice, accepts it for payment and pays it.
     _login(page, live_server, finance)
     page.goto(f"{live_server.url}/commandes/{order.pk}/")
-    received = (today - datetime.timedelta(days=40)).isoformat()
-    _act(
-        page,
-        "Enregistrer la facture",
-        fill={"input[name=number]": "FA-2026-77", "input[name=received_on]": received},
-    )
+    form = page.locator('form[aria-label="Enregistrer une facture reçue"]')
+    form.locator("input[name=holder_number]").fill("FA-2026-77")
+    form.locator("input[name=chorus_number]").fill("CPP-2026-000077")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "La facture n° FA-2026-77 a été enregistrée" in page.content()
+    page.click("text=Solde n° FA-2026-77")
+    page.wait_for_load_state()
+    _act(page, "Accepter pour paiement")
     _act(page, "Enregistrer le paiement")
     order.refresh_from_db()
-    assert order.state == "paid" and order.days_late() == 10
-    assert "intérêts moratoires" in page.content()
+    assert order.state == "paid"
+    due = (today + datetime.timedelta(days=30)).strftime("%d/%m/%Y")
+    assert due in page.content() and "Payée le" in page.content()
+    screenshot(page, "path-05-invoice-paid")
+    check_accessibility(page)
+    page.goto(f"{live_server.url}/commandes/{order.pk}/")
+    assert "Attestation de service fait" in page.content()
     screenshot(page, "path-05-paid")
     check_accessibility(page)
 

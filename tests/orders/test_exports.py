@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from orders import services
 from orders.enums import OrderState
-from orders.models import PurchaseOrder
+from procurement import clock
 from tests.factories import make_agreement, make_order
 
 
@@ -19,23 +19,26 @@ def _rows(response):
     ]
 
 
-def test_finance_exports_orders_with_amounts_invoice_and_late_interest(
+def test_finance_exports_orders_with_amounts_and_one_row_per_invoice_with_late_interest(
     client, pilot35, buyer, finance
 ):
-    make_agreement()
-    order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
-    services.order_invoice(
-        order=order,
-        by=finance,
-        number="FA-1",
-        amount=Decimal("21720.00"),
-        received_on=datetime.date(2026, 3, 2),
-    )
-    services.order_pay(
-        order=PurchaseOrder.objects.get(pk=order.pk),
-        by=finance,
-        on=datetime.date(2026, 4, 11),
-    )
+    make_agreement(start=datetime.date(2025, 9, 1))
+    with clock.frozen(datetime.date(2026, 2, 2)):
+        order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
+    with clock.frozen(datetime.date(2026, 3, 2)):
+        invoice = services.invoice_record(
+            order=order,
+            by=finance,
+            kind="balance",
+            holder_number="FA-1",
+            chorus_number="CPP-2026-0042",
+            received_on=datetime.date(2026, 3, 2),
+            amount_excl_tax=Decimal("18100.00"),
+            vat=Decimal("3620.00"),
+        )
+        services.invoice_accept(invoice=invoice, by=finance)
+    with clock.frozen(datetime.date(2026, 4, 11)):
+        services.invoice_pay(invoice=invoice, by=finance)
     make_order(pilot35, buyer, finance)  # a draft, exported without a number
     client.force_login(finance)
     response = client.get(reverse("orders:order_list_xlsx"))
@@ -43,11 +46,21 @@ def test_finance_exports_orders_with_amounts_invoice_and_late_interest(
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     paid = next(r for r in rows if r["Numéro"] == order.number)
     assert paid["Montant HT"] == 18100 and paid["Montant TTC"] == 21720
-    assert paid["Jours de retard"] == 10 and paid["Intérêts moratoires"] == 60.4
-    assert paid["Indemnité forfaitaire"] == 40
+    assert paid["Facturé TTC"] == 21720 and paid["Payé TTC"] == 21720
     assert paid["SIRET"] == order.holder.company.siret and paid["Titulaire"] == order.holder.name
     assert len(rows) == 2 and ws.freeze_panes == "A2"
     assert ws["J2"].number_format == '#,##0.00 "€"'
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["Factures"]
+    header = [c.value for c in sheet[1]]
+    [row] = [
+        dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert row["N° de facture"] == "FA-1" and row["N° Chorus Pro"] == "CPP-2026-0042"
+    assert row["Échéance"].date() == datetime.date(2026, 4, 1)
+    assert row["Jours de retard"] == 10 and row["Intérêts moratoires"] == 60.4
+    assert row["Taux BCE (%)"] == 2.15 and row["Taux appliqué (%)"] == 10.15
+    assert row["Indemnité forfaitaire"] == 40 and row["Alerte"] in ("", None)
 
 
 def test_the_export_follows_the_filters_and_the_pilots_scope(
@@ -72,6 +85,7 @@ def test_the_export_runs_a_constant_number_of_queries(
     for state in (OrderState.ISSUED, OrderState.PAID, OrderState.DRAFT):
         make_order(pilot35, buyer, finance, state=state)
     client.force_login(finance)
-    # session, user, orders (one joined query), late-payment rates, the audit event
-    with django_assert_num_queries(5):
+    # session, user, late-payment rates, orders (one joined query), their invoices with
+    # payments (one prefetch), the audit event
+    with django_assert_num_queries(6):
         client.get(reverse("orders:order_list_xlsx"))

@@ -122,3 +122,24 @@ def test_a_document_is_downloadable_only_by_who_may_read_its_order(
     assert client.get(url).status_code == 404
     client.force_login(finance)
     assert client.get(url).status_code == 200
+
+
+def test_certifying_stores_a_certificate_of_service_fait(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance, state=OrderState.DELIVERED)
+    order = services.order_certify(order=order, by=pilot35)
+    document = order.documents.get(kind="service_done")
+    assert document.sha256 == hashlib.sha256(bytes(document.content)).hexdigest()
+    assert document.created_by == pilot35
+    reader = PdfReader(io.BytesIO(bytes(document.content)))
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
+    for expected in (
+        "Attestation de service fait",
+        order.number,
+        str(pilot35),  # who certified
+        order.service_done_at.strftime("%d/%m/%Y"),  # on what date
+        "Synthèse de l'atelier",  # which deliverable
+        order.deliverable_sha256[:20],
+        "21 720,00 €",  # the amount now payable
+        "R2191-23",
+    ):
+        assert expected in text, expected

@@ -1,5 +1,4 @@
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -23,75 +22,61 @@ def agreement(db):
     return make_agreement()
 
 
-# --- payment -------------------------------------------------------------------------------------
-
-
-def test_due_date_days_late_and_late_payment_interest(agreement, pilot35, buyer, finance):
-    order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
-    received = datetime.date(2026, 3, 2)
-    services.order_invoice(
-        order=order,
-        by=finance,
-        number="FA-9",
-        amount=Decimal("21720.00"),
-        received_on=received,
-    )
-    order = services.order_pay(
-        order=PurchaseOrder.objects.get(pk=order.pk),
-        by=finance,
-        on=datetime.date(2026, 4, 11),
-    )
-    assert order.payment_due_date == datetime.date(2026, 4, 1)
-    assert order.days_late() == 10
-    # 21 720,00 × (2,15 % + 8 %) × 10 / 365 = 60,3994… → 60,40 (half-up to the cent)
-    assert order.late_payment_interest(Decimal("2.15")) == Decimal("60.40")
-
-
-def test_payment_on_time_owes_no_interest(agreement, pilot35, buyer, finance):
-    order = make_order(pilot35, buyer, finance, state=OrderState.PAID)
-    assert order.days_late() == 0
-    assert order.late_payment_interest(Decimal("2.15")) == Decimal("0.00")
-
-
-def test_an_invoice_without_number_is_refused_by_the_form(
-    client, agreement, pilot35, buyer, finance
-):
-    order = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
-    client.force_login(finance)
-    response = client.post(
-        reverse("orders:order_transition", args=[order.pk, "invoice"]),
-        {"expected_state": "service_done", "amount": "abc"},
-        follow=True,
-    )
-    assert "Formulaire incomplet" in response.content.decode()
-    assert PurchaseOrder.objects.get(pk=order.pk).state == "service_done"
-
-
 def test_the_full_path_through_the_views(client, agreement, pilot35, buyer, finance):
     request = make_request(pilot35, state="accepted", buyer=buyer)
     client.force_login(buyer)
     client.post(reverse("orders:order_create", args=[request.pk]))
     order = request.purchase_orders.get()
     add_lead(order)
+    today = datetime.date.today()
+    client.post(
+        reverse("orders:order_edit", args=[order.pk]),
+        {
+            f"qty_{order.lines.get().price_line_id}": "1",
+            "session_start": today.isoformat(),
+            "session_end": today.isoformat(),
+            "session_place": "Mairie",
+            "delivery_deadline": (today + datetime.timedelta(days=30)).isoformat(),
+            "budget_programme": "135",
+            "ej_number": "2100000042",
+        },
+    )
     for target in ORDER_PATH:
         action = STEP_FOR_STATE[target]
-        user = finance if action in ("invoice", "pay") else buyer
-        client.force_login(user)
-        data = {"expected_state": PurchaseOrder.objects.get(pk=order.pk).state, "comment": "ok"}
-        for key, value in step_data(action, order).items():
-            data[key] = value
+        current = PurchaseOrder.objects.get(pk=order.pk)
         if action == "invoice":
-            data["amount"] = str(PurchaseOrder.objects.get(pk=order.pk).total_incl_tax)
-        client.post(reverse("orders:order_transition", args=[order.pk, action]), data)
+            client.force_login(finance)
+            client.post(
+                reverse("orders:invoice_record", args=[order.pk]),
+                {
+                    "kind": "balance",
+                    "holder_number": "FA-1",
+                    "received_on": today.isoformat(),
+                    "amount_excl_tax": str(current.total_excl_tax),
+                    "vat": str(current.total_vat),
+                },
+            )
+            invoice = current.invoices.get()
+            url = reverse("orders:invoice_transition", args=[invoice.pk, "accept"])
+            client.post(url, {"expected_state": "received"})
+        elif action == "pay":
+            invoice = current.invoices.get()
+            url = reverse("orders:invoice_transition", args=[invoice.pk, "pay"])
+            client.post(url, {"expected_state": "accepted", "on": today.isoformat()})
+        else:
+            client.force_login(buyer)
+            data = {"expected_state": current.state, "comment": "ok"}
+            data.update(step_data(action, current))
+            client.post(reverse("orders:order_transition", args=[order.pk, action]), data)
         assert PurchaseOrder.objects.get(pk=order.pk).state == target, action
     page = client.get(reverse("orders:order_detail", args=[order.pk])).content.decode()
-    assert "Clôturé" in page and "Historique" in page
+    assert "Clôturé" in page and "Historique" in page and "FA-1" in page
 
 
-def test_starting_requires_the_session_dates_and_place(agreement, pilot35, buyer, finance):
+def test_starting_refuses_a_session_that_ends_before_it_begins_or_is_moved_to_the_past(
+    agreement, pilot35, buyer, finance
+):
     order = make_order(pilot35, buyer, finance, state=OrderState.ACCEPTED)
-    with pytest.raises(services.ActionRefused, match="dates et le lieu"):
-        services.order_start(order=order, by=buyer)
     with pytest.raises(services.ActionRefused, match="précède"):
         services.order_start(
             order=order,
@@ -99,6 +84,11 @@ def test_starting_requires_the_session_dates_and_place(agreement, pilot35, buyer
             session_place="Mairie",
             session_start=datetime.date(2027, 1, 3),
             session_end=datetime.date(2027, 1, 2),
+            delivery_deadline=datetime.date(2027, 3, 1),
+        )
+    with pytest.raises(services.ActionRefused, match="déjà passée"):
+        services.order_start(
+            order=order, by=buyer, session_start=datetime.date.today() - datetime.timedelta(1)
         )
     assert PurchaseOrder.objects.get(pk=order.pk).state == "accepted"
 

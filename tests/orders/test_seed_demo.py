@@ -91,3 +91,53 @@ def test_a_later_run_never_resets_an_account(db):
     call_command("seed_demo")
     buyer.refresh_from_db()
     assert buyer.check_password("Changé-par-son-titulaire-2026") and buyer.role == "finance"
+
+
+def test_the_demo_timeline_makes_sense(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from orders import late_payment
+    from orders.models import Invoice, Payment
+
+    call_command("seed_demo")
+    today = datetime.date.today()
+    issued = [
+        timezone.localtime(o.issued_at).date()
+        for o in PurchaseOrder.objects.exclude(issued_at=None)
+    ]
+    # Orders issued over the months since the agreement started, none today for all.
+    assert len({(d.year, d.month) for d in issued}) >= 6
+    assert min(issued) >= FrameworkAgreement.objects.get(number_prefix="FLASH").start_date
+    for order in PurchaseOrder.objects.exclude(issued_at=None):
+        facts = [
+            timezone.localtime(order.issued_at).date(),
+            order.notified_at and timezone.localtime(order.notified_at).date(),
+            order.holder_accepted_at,
+            order.started_on,
+        ]
+        facts = [d for d in facts if d]
+        assert facts == sorted(facts) and facts[-1] <= today, order.number
+        if order.started_on:
+            assert order.started_on <= order.session_start
+        if order.delivered_at:  # sessions before deliveries, deliveries before certificates
+            assert order.session_end <= order.delivered_at <= today
+        if order.service_done_at:
+            assert order.delivered_at <= order.service_done_at <= today
+        for invoice in order.invoices.all():  # invoices after the work
+            assert invoice.received_on >= order.service_done_at
+            assert invoice.received_on >= timezone.localtime(order.issued_at).date()
+    payments = list(Payment.objects.select_related("invoice__purchase_order"))
+    assert any(p.days_late == 0 for p in payments)
+    late = [p for p in payments if p.days_late > 0]
+    assert late and all(p.interest_due and p.ecb_rate is not None for p in late)
+    assert any(
+        late_payment.half_year_start(p.invoice.due_date)
+        != late_payment.half_year_start(p.invoice.due_date + datetime.timedelta(days=1))
+        for p in late
+    ), "a late payment whose interest starts in the next half-year"
+    assert Invoice.objects.exclude(interrupted_on=None).exists()
+    assert all(p.paid_on <= today for p in payments)
+    # Declines spread the orders across the cascade.
+    assert PurchaseOrder.objects.exclude(number="").values("holder").distinct().count() >= 2

@@ -57,7 +57,7 @@ EXPECTED_ORDER = {
         "certify",
         "close",
     },
-    "finance": {"view", "invoice", "pay", "close"},
+    "finance": {"view", "close"},  # invoices: once notified (see the next test)
     "admin": {"view"},
 }
 
@@ -74,6 +74,15 @@ def test_order_abilities_per_role(role, agreement, all_users):
 def test_dgaln_staff_read_a_request_once_submitted(role, all_users):
     request = make_request(all_users["pilot35"], state="submitted", buyer=all_users["buyer"])
     assert request.abilities(all_users[role])["view"]
+
+
+def test_finance_records_invoices_once_the_order_is_notified(agreement, all_users):
+    u = all_users
+    issued = fast_order(u["pilot35"], u["buyer"], u["finance"], state=OrderState.ISSUED)
+    notified = fast_order(u["pilot35"], u["buyer"], u["finance"], state=OrderState.NOTIFIED)
+    assert not issued.abilities(u["finance"])["record_invoice"]
+    assert notified.abilities(u["finance"])["record_invoice"]
+    assert not notified.abilities(u["buyer"])["record_invoice"]
 
 
 def test_a_pdf_is_downloadable_once_the_order_has_a_number(agreement, all_users):

@@ -45,7 +45,7 @@ def _post_request(client, pilot, **fields):
         ("problem_statement", "x" * (TEXT_MAX + 1), "10000 caractères"),
         ("local_partners", "x" * (TEXT_MAX + 1), "10000 caractères"),
         ("desired_start", "9999-12-31", "Date invalide : elle doit être antérieure"),
-        ("desired_end", "1999-12-31", "Date invalide : elle doit être postérieure"),
+        ("desired_end", "1999-12-31", "est déjà passée"),
     ],
 )
 def test_the_request_form_refuses_out_of_bounds_input(client, pilot35, field, value, message):
@@ -68,14 +68,16 @@ def test_the_model_refuses_them_too(pilot35):
 def test_an_action_date_in_year_9999_is_refused_by_the_form(client, pilot35, buyer, finance):
     make_agreement()
     order = make_order(pilot35, buyer, finance, state="invoiced")
+    invoice = order.invoices.get()
     client.force_login(finance)
     response = client.post(
-        reverse("orders:order_transition", args=[order.pk, "pay"]),
-        {"expected_state": "invoiced", "on": "9999-12-31"},
+        reverse("orders:invoice_transition", args=[invoice.pk, "pay"]),
+        {"expected_state": "accepted", "on": "9999-12-31"},
         follow=True,
     )
     assert "Formulaire incomplet" in response.content.decode()
     assert PurchaseOrder.objects.get(pk=order.pk).state == "invoiced"
+    assert order.invoices.get().state == "accepted"
 
 
 def test_a_reason_over_ten_thousand_characters_is_refused(client, pilot35, buyer, finance):

@@ -152,6 +152,26 @@ ROUTES = {
     "orders:order_deliverable": Route(
         kwargs=_order, read=lambda w, u: w["order"].abilities(u)["view"]
     ),
+    "orders:invoice_record": Route(
+        kwargs=_order,
+        post_only=True,
+        write=lambda w, u: w["order"].abilities(u)["record_invoice"],
+    ),
+    "orders:invoice_detail": Route(
+        kwargs=lambda w: {"pk": w["invoice"].pk},
+        read=lambda w, u: w["invoice"].abilities(u)["view"],
+    ),
+    "orders:invoice_transition": Route(
+        kwargs=lambda w: {"pk": w["invoice"].pk},
+        variants=lambda w: [{"action": a} for a in [*services.INVOICE_ACTIONS.names(), "x"]],
+        post_only=True,
+        write=lambda w, u: bool(services.INVOICE_ACTIONS.available(w["invoice"], u)),
+    ),
+    "orders:payment_interest_paid": Route(
+        kwargs=lambda w: {"pk": w["invoice"].pk},
+        post_only=True,
+        write=lambda w, u: w["invoice"].abilities(u)["pay"],
+    ),
     "orders:document_download": Route(
         kwargs=lambda w: {"pk": w["order"].documents.first().pk},
         read=lambda w, u: w["order"].abilities(u)["download_pdf"],
@@ -200,8 +220,18 @@ def world(all_users, settings):
         reason="Départ",
         by=u["buyer"],
     )
+    invoice = services.invoice_record(
+        order=order,
+        by=u["finance"],
+        kind="instalment",
+        holder_number="F-1",
+        received_on=order.delivered_at,
+        amount_excl_tax=order.total_excl_tax / 2,
+        vat=order.total_vat / 2,
+    )
     return {
         "order": order,
+        "invoice": invoice,
         "request": request,
         "attachment": attachment,
         "expert": order.team.members.first().expert,
@@ -224,6 +254,16 @@ def _urls(name, world):
     base = route.kwargs(world)
     for variant in route.variants(world) if route.variants else [{}]:
         yield reverse(name, kwargs={**base, **variant})
+
+
+def _current_state(name, world):
+    if name.startswith("orders:request") or name == "orders:order_create":
+        obj = world["request"]
+    elif "invoice" in name or "payment" in name:
+        obj = world["invoice"]
+    else:
+        obj = world["order"]
+    return type(obj).objects.get(pk=obj.pk).state
 
 
 def _client_for(client, role, world):
@@ -268,7 +308,16 @@ def test_a_post_the_role_may_not_make_changes_no_business_row(client, world, rol
         for url in _urls(name, world):
             before = _fingerprint()
             status = client.post(
-                url, {"expected_state": "delivered", "comment": "x", "next": "/"}
+                url,
+                {
+                    # The state the object really is in: a refusal must come from the role,
+                    # not from a stale page.
+                    "expected_state": _current_state(name, world),
+                    "comment": "x",
+                    "next": "/",
+                    "missing_items": "EJ",
+                    "on": "2026-01-01",
+                },
             ).status_code
             after = _fingerprint()
             changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}

@@ -107,6 +107,7 @@ def test_a_conflict_message_quoting_a_hostile_title_and_name_is_escaped(
         fields={
             "session_start": datetime.date(2027, 3, 2),
             "session_end": datetime.date(2027, 3, 3),
+            "delivery_deadline": datetime.date(2027, 4, 30),
         },
     )
     services.order_issue(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)

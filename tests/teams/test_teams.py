@@ -148,6 +148,7 @@ def test_a_conflict_is_shown_on_the_order_page_and_refused_at_confirmation(
         fields={
             "session_start": D(2027, 3, 10),
             "session_end": D(2027, 3, 12),
+            "delivery_deadline": D(2027, 4, 30),
             "session_place": "Mairie",
         },
     )
@@ -172,6 +173,7 @@ def test_confirmation_books_the_members_and_start_moves_the_booking(
         by=buyer,
         session_start=D(2027, 5, 3),
         session_end=D(2027, 5, 4),
+        delivery_deadline=D(2027, 6, 30),
         session_place="Salle des fêtes",
     )
     booking = Booking.objects.get(team=order.team)
@@ -191,6 +193,7 @@ def test_starting_on_dates_where_a_member_is_booked_is_refused(agreement, pilot3
             by=buyer,
             session_start=D(2027, 5, 3),
             session_end=D(2027, 5, 4),
+            delivery_deadline=D(2027, 6, 30),
             session_place="Mairie",
         )
     assert PurchaseOrder.objects.get(pk=order.pk).state == "accepted"

@@ -11,6 +11,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from orders.demo import activity, reference
 from orders.models import TeamRequest
@@ -41,6 +42,14 @@ class Command(BaseCommand):
                     "de démonstration (le mot de passe public de développement est interdit)."
                 )
         password = password or reference.DEFAULT_PASSWORD
+        # The demo's holders are fictitious: their e-mails stay in memory, never sent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            created = self.load(password)
+        if created:
+            self.stdout.write("Comptes créés : " + ", ".join(created) + ".")
+        self.stdout.write(self.style.SUCCESS("Jeu de démonstration prêt."))
+
+    def load(self, password):
         with transaction.atomic():
             users, created = reference.accounts(password)
             flash, _local = reference.agreements()
@@ -49,6 +58,4 @@ class Command(BaseCommand):
                 self.stdout.write("Demandes déjà présentes : données de référence mises à jour.")
             else:
                 activity.requests_and_orders(users, flash)
-        if created:
-            self.stdout.write("Comptes créés : " + ", ".join(created) + ".")
-        self.stdout.write(self.style.SUCCESS("Jeu de démonstration prêt."))
+        return created
