@@ -129,7 +129,7 @@ def test_a_document_too_long_to_lay_out_refuses_the_issue_without_a_500(
     Collectivity.objects.bulk_create(
         Collectivity(
             request=order.request,
-            name="Communauté " + "très longue " * 16,
+            name="Communauté " + "très longue " * 15,
             kind="epci",
             siren="213502362",
         )
