@@ -1,5 +1,7 @@
 from django.urls import path
 
+from .views import consultations as cons
+from .views import contracts as ms
 from .views import invoices as inv
 from .views import purchase_orders as po
 from .views import requests as req
@@ -36,4 +38,38 @@ urlpatterns = [
         "factures/<int:pk>/action/<str:action>/", inv.invoice_transition, name="invoice_transition"
     ),
     path("factures/<int:pk>/interets/", inv.payment_interest_paid, name="payment_interest_paid"),
+    path(
+        "demandes/<int:pk>/remise-en-concurrence/",
+        cons.consultation_prepare,
+        name="consultation_prepare",
+    ),
+    path("consultations/", cons.consultation_list, name="consultation_list"),
+    path("consultations/<int:pk>/", cons.consultation_detail, name="consultation_detail"),
+    path("consultations/<int:pk>/modifier/", cons.consultation_edit, name="consultation_edit"),
+    path(
+        "consultations/<int:pk>/action/<str:action>/",
+        cons.consultation_transition,
+        name="consultation_transition",
+    ),
+    path("consultations/<int:pk>/reponses/", cons.offer_record, name="offer_record"),
+    path(
+        "consultations/<int:pk>/offres/<int:offer_pk>/contenu/",
+        cons.offer_content,
+        name="offer_content",
+    ),
+    path(
+        "consultations/<int:pk>/offres/<int:offer_pk>/analyse/<str:step>/",
+        cons.offer_evaluate,
+        name="offer_evaluate",
+    ),
+    path(
+        "consultations/<int:pk>/offres/<int:offer_pk>/memoire/", cons.offer_memo, name="offer_memo"
+    ),
+    path("marches/<int:pk>/", ms.contract_detail, name="contract_detail"),
+    path("marches/<int:pk>/modifier/", ms.contract_edit, name="contract_edit"),
+    path(
+        "marches/<int:pk>/action/<str:action>/",
+        ms.contract_transition,
+        name="contract_transition",
+    ),
 ]

@@ -141,7 +141,20 @@ def key_values(rows, s, widths=(45 * mm, 125 * mm)):
 
 
 def grid(rows, widths, *, right_from=None, extra=()):
-    """A bordered table with a grey header row; columns from `right_from` on are right-aligned."""
+    """A bordered table with a grey header row; columns from `right_from` on are right-aligned.
+    Header titles wrap inside their column."""
+    s = styles()
+    head = ParagraphStyle("head", parent=s["cell"], fontName="Vera-Bold", fontSize=7.5, leading=9)
+    head_right = ParagraphStyle("head_right", parent=head, alignment=TA_RIGHT)
+    rows = [
+        [
+            Paragraph(esc(cell), head_right if right_from is not None and i >= right_from else head)
+            if isinstance(cell, str)
+            else cell
+            for i, cell in enumerate(rows[0])
+        ],
+        *rows[1:],
+    ]
     table = Table(rows, colWidths=widths, repeatRows=1)
     commands = [
         ("FONT", (0, 0), (-1, 0), "Vera-Bold", 8.5),

@@ -208,3 +208,29 @@ def make_order(pilot, buyer, finance, *, state=OrderState.DRAFT, request=None):
     order = services.order_create(team_request=request, by=buyer)
     add_lead(order)  # the holder's proposed team: its project lead
     return happy_path.drive_order(order, state, buyer=buyer, finance=finance)
+
+
+def make_local_agreement(*, holders=3, maximum=Decimal("4000000.00"), prefix="LOCAL", start=None):
+    """A subsequent-contract agreement, its lot and holders, each with five experts."""
+    start = start or (datetime.date.today() - datetime.timedelta(days=100))
+    agreement = FrameworkAgreement.objects.create(
+        reference=f"AC-{prefix}",
+        title="Accord-cadre Local de test",
+        number_prefix=prefix,
+        mechanism="subsequent_contracts",
+        procedure="open",
+        notification_date=start,
+        start_date=start,
+        duration_months=48,
+        minimum_amount=Decimal("200000.00"),
+        maximum_amount=maximum,
+    )
+    agreement.authorised_services.set([service("DGALN-AD1")])
+    lot = Lot.objects.create(agreement=agreement, number=1, title="National")
+    for rank in range(1, holders + 1):
+        holding = LotHolding.objects.create(lot=lot, holder=HolderFactory(), rank=rank)
+        for index, names in enumerate(
+            [["urbaniste"], ["paysagiste"], ["sociologue"], ["écologue"], ["architecte"]]
+        ):
+            ExpertFactory(holder=holding.holder, professions=names, first_name=f"E{index}")
+    return agreement

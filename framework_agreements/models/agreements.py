@@ -28,6 +28,35 @@ def add_months(day, months):
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+PRICE = "price"
+
+
+def default_award_criteria():
+    """Technical value 60 (territory 20, method 20, team 20), price 40: weights total 100."""
+    return [
+        {"key": "territory", "label": "Compréhension du territoire et des enjeux", "weight": 20},
+        {"key": "method", "label": "Méthode et organisation de la démarche", "weight": 20},
+        {"key": "team", "label": "Composition et qualification de l'équipe", "weight": 20},
+        {"key": PRICE, "label": "Prix", "weight": 40},
+    ]
+
+
+def check_award_criteria(criteria):
+    """A message if the criteria are not a list of weighted criteria totalling 100, with one
+    price criterion; None when they are right."""
+    try:
+        keys = [c["key"] for c in criteria]
+        weights = [int(c["weight"]) for c in criteria]
+        labels = [str(c["label"]) for c in criteria]
+    except (TypeError, KeyError, ValueError):
+        return "Chaque critère a une clé, un libellé et une pondération entière."
+    if len(set(keys)) != len(keys) or keys.count(PRICE) != 1 or len(keys) < 2:
+        return "Les critères doivent être distincts et comprendre un seul critère « prix »."
+    if any(w <= 0 for w in weights) or sum(weights) != 100 or not all(labels):
+        return f"Les pondérations doivent être positives et totaliser 100 (total : {sum(weights)})."
+    return None
+
+
 class Mechanism(models.TextChoices):
     PURCHASE_ORDERS = "purchase_orders", "Bons de commande (R2162-13)"
     SUBSEQUENT_CONTRACTS = "subsequent_contracts", "Marchés subséquents (R2162-7)"
@@ -87,6 +116,18 @@ class FrameworkAgreement(models.Model):
         choices=AllocationRule.choices,
         blank=True,
     )
+    # Subsequent contracts (R2162-7..12): the award criteria announced in the agreement, and
+    # how far below the others an offer must be priced to be flagged as abnormally low.
+    award_criteria = models.JSONField(
+        "critères d'attribution des marchés subséquents", default=default_award_criteria
+    )
+    abnormally_low_percent = models.DecimalField(
+        "seuil d'offre anormalement basse (% sous la moyenne des autres)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30.00"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("90"))],
+    )
     # Running committed total, kept by ceiling.commit/release under the agreement's row lock
     # (the ledger stays the source of truth; ceiling.verify compares the two).
     committed_amount = models.DecimalField(
@@ -136,6 +177,9 @@ class FrameworkAgreement(models.Model):
             and self.minimum_amount > self.maximum_amount
         ):
             errors["minimum_amount"] = "Le montant minimum ne peut dépasser le montant maximum."
+        criteria_error = check_award_criteria(self.award_criteria)
+        if criteria_error:
+            errors["award_criteria"] = criteria_error
         if self.mechanism == Mechanism.PURCHASE_ORDERS and not self.allocation_rule:
             errors["allocation_rule"] = (
                 "Un accord-cadre à bons de commande sans remise en concurrence doit fixer une "

@@ -1,6 +1,19 @@
 """Models of the orders app, one module per kind (requests, purchase orders, documents,
 payments). Import them from here."""
 
+from .consultations import (
+    Consultation,
+    ConsultationState,
+    Invitation,
+    Offer,
+    OfferPrice,
+    OfferStatus,
+    OfferTeamMember,
+    RejectionKind,
+    Score,
+    memo_path,
+)
+from .contracts import ContractPhase, ContractState, SubsequentContract
 from .documents import Document, DocumentKind
 from .payments import Invoice, InvoiceKind, InvoiceState, LatePaymentRate, Payment
 from .purchase_orders import (
@@ -19,6 +32,19 @@ from .requests import (
 
 __all__ = [
     "Collectivity",
+    "Consultation",
+    "ConsultationState",
+    "ContractPhase",
+    "ContractState",
+    "Invitation",
+    "Offer",
+    "OfferPrice",
+    "OfferStatus",
+    "OfferTeamMember",
+    "RejectionKind",
+    "Score",
+    "SubsequentContract",
+    "memo_path",
     "Invoice",
     "InvoiceKind",
     "InvoiceState",

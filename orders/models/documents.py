@@ -17,6 +17,10 @@ class DocumentKind(models.TextChoices):
     PURCHASE_ORDER = "purchase_order", "Bon de commande"
     TEAM_SHEET = "team_sheet", "Acceptation et fiche équipe"
     SERVICE_DONE_CERTIFICATE = "service_done", "Attestation de service fait"
+    CONSULTATION_LETTER = "consultation_letter", "Lettre de consultation"
+    EVALUATION_REPORT = "evaluation_report", "Rapport d'analyse des offres"
+    NOTIFICATION_LETTER = "notification_letter", "Lettre de notification"
+    REJECTION_LETTER = "rejection_letter", "Lettre de rejet"
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -51,6 +55,20 @@ class Document(models.Model):
         blank=True,
         related_name="documents",
     )
+    consultation = models.ForeignKey(
+        "orders.Consultation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    contract = models.ForeignKey(
+        "orders.SubsequentContract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -60,11 +78,24 @@ class Document(models.Model):
         verbose_name_plural = "documents produits"
         constraints = [
             models.CheckConstraint(
-                condition=Q(purchase_order__isnull=False), name="document_has_an_owner"
+                condition=(
+                    Q(purchase_order__isnull=False, consultation=None, contract=None)
+                    | Q(purchase_order=None, consultation__isnull=False, contract=None)
+                    | Q(purchase_order=None, consultation=None, contract__isnull=False)
+                ),
+                name="document_has_one_owner",
             ),
             models.UniqueConstraint(
                 fields=["purchase_order", "kind", "version"],
                 name="one_version_per_order_document",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "kind", "holder", "version"],
+                name="one_version_per_consultation_document",
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "kind", "version"],
+                name="one_version_per_contract_document",
             ),
         ]
 
@@ -73,4 +104,15 @@ class Document(models.Model):
 
     @property
     def owner(self):
-        return self.purchase_order
+        return self.purchase_order or self.consultation or self.contract
+
+    def may_download(self, user):
+        """Who may read this document, from its owner's abilities: the evaluation report once
+        the consultation is decided; the letters of a consultation, only those who see the
+        offers (business secrets)."""
+        abilities = self.owner.abilities(user)
+        if self.consultation_id is not None:
+            if self.kind == DocumentKind.EVALUATION_REPORT:
+                return abilities["view_report"]
+            return abilities["view_offers"]
+        return abilities["download_pdf"]

@@ -116,6 +116,10 @@ class TeamRequest(FSMModelMixin, models.Model):
             "create_order": (buyer or owner)
             and self.state == RequestState.ACCEPTED
             and self.format == AtelierFormat.FLASH,
+            # A Local atelier is bought by re-competition, which DGALN runs.
+            "prepare_consultation": buyer
+            and self.state == RequestState.ACCEPTED
+            and self.format == AtelierFormat.LOCAL,
         }
 
     def _may(self, user, action):

@@ -7,6 +7,27 @@ ORDER_ACTIONS) with what its form needs; see procurement/actions.py.
 from procurement.actions import ActionRefused
 
 from . import documents
+from .consultations import (
+    CONSULTATION_ACTIONS,
+    consultation_launch,
+    consultation_open,
+    consultation_prepare,
+    consultation_update,
+    offer_content,
+    offer_record,
+)
+from .contracts import CONTRACT_ACTIONS, contract_notify, contract_update
+from .evaluation import (
+    analysis,
+    consultation_award,
+    consultation_cancel,
+    consultation_declare_unsuccessful,
+    consultation_evaluate,
+    offer_explanation,
+    offer_flag,
+    offer_reject,
+    offer_score,
+)
 from .execution import order_certify, order_close, order_deliver, order_start
 from .invoices import (
     INVOICE_ACTIONS,
@@ -40,11 +61,30 @@ from .requests import (
 )
 
 __all__ = [
+    "CONSULTATION_ACTIONS",
+    "CONTRACT_ACTIONS",
     "INVOICE_ACTIONS",
     "ORDER_ACTIONS",
     "REQUEST_ACTIONS",
     "ActionRefused",
+    "analysis",
+    "consultation_award",
+    "consultation_cancel",
+    "consultation_declare_unsuccessful",
+    "consultation_evaluate",
+    "consultation_launch",
+    "consultation_open",
+    "consultation_prepare",
+    "consultation_update",
+    "contract_notify",
+    "contract_update",
     "documents",
+    "offer_content",
+    "offer_explanation",
+    "offer_flag",
+    "offer_record",
+    "offer_reject",
+    "offer_score",
     "flash_agreement_for",
     "invoice_accept",
     "invoice_complete",

@@ -10,8 +10,11 @@ from ..models import Document, DocumentKind
 
 
 def store(*, kind, content, filename, reference, agreement, by=None, holder=None, **owner):
-    """Append a document; `owner` names what it belongs to (purchase_order=…)."""
-    last = Document.objects.filter(kind=kind, **owner).aggregate(m=Max("version"))["m"]
+    """Append a document; `owner` names what it belongs to (purchase_order=…, consultation=…,
+    contract=…). Versions count per owner, kind and holder (one letter per holder)."""
+    last = Document.objects.filter(kind=kind, holder=holder, **owner).aggregate(m=Max("version"))[
+        "m"
+    ]
     return Document.objects.create(
         kind=kind,
         reference=reference,
@@ -94,4 +97,63 @@ def store_service_done_certificate(order, by):
         holder=order.holder,
         by=by,
         purchase_order=order,
+    )
+
+
+def store_consultation_letter(consultation, holder, by):
+    from ..pdf.consultations import consultation_letter_pdf
+
+    return store(
+        kind=DocumentKind.CONSULTATION_LETTER,
+        content=consultation_letter_pdf(consultation, holder),
+        filename=f"lettre-consultation-{consultation.reference}-{holder.pk}.pdf",
+        reference=consultation.reference,
+        agreement=consultation.agreement,
+        holder=holder,
+        by=by,
+        consultation=consultation,
+    )
+
+
+def store_evaluation_report(consultation, analysis, by):
+    from ..pdf.consultations import evaluation_report_pdf
+
+    return store(
+        kind=DocumentKind.EVALUATION_REPORT,
+        content=evaluation_report_pdf(consultation, analysis),
+        filename=f"rapport-analyse-{consultation.reference}.pdf",
+        reference=consultation.reference,
+        agreement=consultation.agreement,
+        by=by,
+        consultation=consultation,
+    )
+
+
+def store_rejection_letter(consultation, offer, analysis, by):
+    from ..pdf.consultations import rejection_letter_pdf
+
+    return store(
+        kind=DocumentKind.REJECTION_LETTER,
+        content=rejection_letter_pdf(consultation, offer, analysis),
+        filename=f"lettre-rejet-{consultation.reference}-{offer.holder.pk}.pdf",
+        reference=consultation.reference,
+        agreement=consultation.agreement,
+        holder=offer.holder,
+        by=by,
+        consultation=consultation,
+    )
+
+
+def store_notification_letter(contract, by):
+    from ..pdf.contracts import notification_letter_pdf
+
+    return store(
+        kind=DocumentKind.NOTIFICATION_LETTER,
+        content=notification_letter_pdf(contract),
+        filename=f"notification-{contract.number}.pdf",
+        reference=contract.number,
+        agreement=contract.agreement,
+        holder=contract.holder,
+        by=by,
+        contract=contract,
     )

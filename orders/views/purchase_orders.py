@@ -189,10 +189,17 @@ def order_pdf(request, pk):
 
 @login_required
 def document_download(request, pk):
-    """Any stored document, if the user may download its owner's documents."""
-    document = get_object_or_404(Document.objects.select_related("purchase_order"), pk=pk)
-    get_order_for_user(request.user, document.purchase_order_id)
-    roles.require(document.owner.abilities(request.user), "download_pdf")
+    """Any stored document, if the user may read its owner (404 otherwise) and download it."""
+    document = get_object_or_404(
+        Document.objects.select_related(
+            "purchase_order__request", "consultation__request", "contract__request"
+        ),
+        pk=pk,
+    )
+    owner = document.owner
+    if not type(owner).objects.visible_to(request.user).filter(pk=owner.pk).exists():
+        raise Http404
+    roles.require({"download": document.may_download(request.user)}, "download")
     return _document_response(request, document)
 
 

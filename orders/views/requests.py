@@ -17,6 +17,7 @@ from .. import services
 from ..enums import OrderState
 from ..forms import AttachmentForm, CollectivityFormSet, RequestFilterForm, TeamRequestForm
 from ..models import PurchaseOrder, RequestAttachment, TeamRequest
+from ..models.consultations import ENDED_CONSULTATION_STATES
 from ..timeline import timeline
 
 PAGE_SIZE = 25
@@ -116,6 +117,7 @@ def request_detail(request, pk):
                 queryset=PurchaseOrder.objects.select_related("holder").order_by("pk"),
             ),
             "declines__holder",
+            "consultations__agreement",
         ),
     )
     abilities = team_request.abilities(request.user)
@@ -135,6 +137,10 @@ def request_detail(request, pk):
             "attachment_form": AttachmentForm(),
             "timeline": timeline(team_request),
             "no_holder_left": no_holder_left,
+            "can_prepare_consultation": abilities["prepare_consultation"]
+            and not any(
+                c.state not in ENDED_CONSULTATION_STATES for c in team_request.consultations.all()
+            ),
         },
     )
 

@@ -24,6 +24,11 @@ BADGES = {
     "cancelled": "error",
     "declined": "warning",
     "received": "new",
+    "launched": "new",
+    "opened": "info",
+    "evaluating": "info",
+    "awarded": "success",
+    "unsuccessful": "warning",
     "interrupted": "warning",
 }
 

@@ -1,0 +1,169 @@
+"""Subsequent contracts: created at the award from the winning offer (number, ceiling,
+phases, team), then notified by their letter. The losers are told why (R2181-1)."""
+
+from decimal import Decimal
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+
+from framework_agreements import ceiling, numbering
+from procurement import clock
+from procurement.actions import ActionRefused, Catalogue, save
+from procurement.money import to_cents
+from teams import services as team_services
+from teams.enums import AtelierFormat, MemberRole
+from teams.models import TeamMember
+
+from ..models import ContractPhase, Document, SubsequentContract
+from ..models.consultations import LOCAL_PHASES
+from ..models.contracts import VAT_RATE
+from . import documents
+
+CONTRACT_ACTIONS = Catalogue("contract")
+action = CONTRACT_ACTIONS.action
+
+
+def create_from_offer(consultation, offer, by):
+    """In the award's transaction: gapless number on the agreement, commitment against its
+    maximum under the same lock as purchase orders (R2162-4), phases and team from the offer."""
+    agreement = consultation.agreement
+    today = clock.today()
+    if not agreement.is_in_force(today):
+        # R2162-5 CCP: contracts are awarded only while the agreement is in force.
+        raise ActionRefused(
+            f"Attribution refusée : l'accord-cadre {agreement.reference} n'est pas en vigueur."
+        )
+    prices = offer.prices_by_phase()
+    phases = []
+    for position, phase in enumerate(LOCAL_PHASES, 1):
+        excl = prices[phase]
+        phases.append((phase, position, excl, to_cents(excl * VAT_RATE)))
+    total_excl = sum((p[2] for p in phases), Decimal("0.00"))
+    total_vat = sum((p[3] for p in phases), Decimal("0.00"))
+    number = numbering.next_number(agreement, today.year)
+    contract = SubsequentContract(
+        consultation=consultation,
+        offer=offer,
+        agreement=agreement,
+        lot=consultation.lot,
+        request=consultation.request,
+        holder=offer.holder,
+        year=number.year,
+        sequence=number.sequence,
+        number=number.text,
+        total_excl_tax=total_excl,
+        total_vat=total_vat,
+        total_incl_tax=total_excl + total_vat,
+        awarded_at=clock.now(),
+        awarded_by=by,
+        awarding_service=by.service,
+    )
+    save(contract, by, f"Attribution à {offer.holder}")
+    try:
+        ceiling.commit(
+            agreement=agreement,
+            lot=consultation.lot,
+            amount=total_excl,
+            source=contract.source_key,
+            reference=number.text,
+            holder=offer.holder,
+            year=number.year,
+            by=by,
+        )
+    except ceiling.CeilingExceeded as exc:
+        raise ActionRefused(str(exc)) from exc
+    for phase, position, excl, vat in phases:
+        ContractPhase.objects.create(
+            contract=contract,
+            phase=phase,
+            position=position,
+            amount_excl_tax=excl,
+            vat=vat,
+            amount_incl_tax=excl + vat,
+        )
+    contract.team = _team_from_offer(contract, offer, by)
+    contract.save(update_fields=["team"])
+    return contract
+
+
+def _team_from_offer(contract, offer, by):
+    team = team_services.team_create(
+        holder=offer.holder,
+        label=contract.request.title,
+        service=contract.request.service,
+        required_professions=contract.request.required_professions.all(),
+        reference=contract.number,
+        format=AtelierFormat.LOCAL,
+    )
+    for member in offer.team.select_related("expert"):
+        TeamMember.objects.create(
+            team=team,
+            expert=member.expert,
+            role=MemberRole.LEAD if member.is_lead else MemberRole.EXPERT,
+        )
+        for phase, days in member.days.items():
+            team.members.get(expert=member.expert).planned_days.create(
+                phase=phase, days=Decimal(days), month=clock.today().replace(day=1)
+            )
+    return team
+
+
+def _send(document_id, to, subject, body):
+    document = Document.objects.get(pk=document_id)
+    message = EmailMessage(subject=subject, body=body, to=[to])
+    message.attach(document.filename, bytes(document.content), "application/pdf")
+    message.send()
+
+
+def send_rejection_letters(consultation, current, by):
+    """R2181-1 and following: every other bidder is told its scores, its rank, the winner's
+    name and scores, and the reasons."""
+    winner = current.winner
+    for offer in current.offers:
+        if offer.pk == winner.pk:
+            continue
+        letter = documents.store_rejection_letter(consultation, offer, current, by)
+        transaction.on_commit(
+            lambda d=letter.pk, to=offer.holder.contact_email: _send(
+                d,
+                to,
+                f"Consultation {consultation.reference} — issue de la procédure",
+                "Madame, Monsieur,\n\nVeuillez trouver ci-joint la décision relative à votre "
+                f"offre pour le marché subséquent « {consultation.subject} ».\n\n"
+                "DGALN — bureau AD1",
+            )
+        )
+
+
+@transaction.atomic
+def contract_update(*, contract, by, **fields):
+    """EJ and budget imputation, while the contract is not yet notified."""
+    locked = SubsequentContract.objects.select_for_update().get(pk=contract.pk)
+    if not locked.abilities(by)["edit"]:
+        raise ActionRefused("Vous ne pouvez plus modifier ce marché.")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    return save(locked, by, "Imputation et engagement juridique")
+
+
+@action("notify", "Notifier le marché au titulaire (lettre de notification)")
+@transaction.atomic
+def contract_notify(*, contract, by, expected_state=None, comment=""):
+    with CONTRACT_ACTIONS.perform(
+        "notify", contract, by=by, expected_state=expected_state, comment=comment
+    ) as step:
+        if not step.obj.ej_number:
+            raise ActionRefused("Renseignez le n° d'engagement juridique (EJ) avant de notifier.")
+        step.obj.notify()
+    locked = step.obj
+    letter = documents.store_notification_letter(locked, by)
+    transaction.on_commit(
+        lambda: _send(
+            letter.pk,
+            locked.holder.contact_email,
+            f"Notification du marché subséquent {locked.number}",
+            "Madame, Monsieur,\n\nVeuillez trouver ci-joint la notification du marché "
+            f"subséquent {locked.number}, qui vous est attribué.\n\nDGALN — bureau AD1",
+        )
+    )
+    return locked
