@@ -41,6 +41,22 @@ class CeilingExceeded(Exception):
 class CeilingFigures:
     maximum: Decimal
     committed: Decimal
+    # The optional minimum (R2162-4) and whether it is at risk: less than six months left
+    # and not reached.
+    minimum: Decimal | None = None
+    minimum_at_risk: bool = False
+
+    @property
+    def minimum_percent(self):
+        if not self.minimum:
+            return None
+        return (self.committed * 100 / self.minimum).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def minimum_remaining(self):
+        return max(self.minimum - self.committed, ZERO) if self.minimum else None
 
     @property
     def remaining(self):
@@ -76,9 +92,20 @@ def _figures(model, pk):
     return CeilingFigures(maximum, to_cents(committed))
 
 
+def figures_of(agreement, committed):
+    committed = to_cents(committed)
+    return CeilingFigures(
+        agreement.maximum_amount,
+        committed,
+        minimum=agreement.minimum_amount,
+        minimum_at_risk=agreement.minimum_at_risk(committed),
+    )
+
+
 def agreement_figures(agreement):
     """Current figures, read afresh (one row, no sum)."""
-    return _figures(FrameworkAgreement, agreement.pk)
+    fresh = FrameworkAgreement.objects.get(pk=agreement.pk)
+    return figures_of(fresh, fresh.committed_amount)
 
 
 def lot_figures(lot):

@@ -12,7 +12,7 @@ from framework_agreements.models import CommitmentEntry, FrameworkAgreement, Num
 from procurement.money import format_euros
 
 from .enums import OrderState
-from .models import Document, PurchaseOrder
+from .models import Document, PurchaseOrder, SubsequentContract
 
 # States in which an order holds its amount against the ceiling.
 LIVE_NUMBERED = set(OrderState.values) - {
@@ -57,19 +57,30 @@ def ledger_matches_orders():
                 f"Bon de commande {order.number or order.pk} ({order.get_state_display()}) : le "
                 f"registre ne porte pas {format_euros(expected)} HT."
             )
+    for contract in SubsequentContract.objects.only("pk", "number", "total_excl_tax", "state"):
+        expected = contract.expected_commitment()
+        if held.pop(contract.source_key, 0) != expected:
+            breaches.append(
+                f"Marché subséquent {contract.number} : le registre ne porte pas "
+                f"{format_euros(expected)} HT."
+            )
     breaches += [
         f"Écriture sans commande correspondante : {source} ({format_euros(amount)} HT)."
         for source, amount in held.items()
-        if amount and source.startswith("purchase_order:")
+        if amount and source.startswith(("purchase_order:", "subsequent_contract:"))
     ]
     return breaches
 
 
 def gapless_numbers():
     taken = defaultdict(list)
-    for agreement_id, year, sequence in PurchaseOrder.objects.exclude(
-        sequence__isnull=True
-    ).values_list("agreement_id", "year", "sequence"):
+    numbered = [
+        *PurchaseOrder.objects.exclude(sequence__isnull=True).values_list(
+            "agreement_id", "year", "sequence"
+        ),
+        *SubsequentContract.objects.values_list("agreement_id", "year", "sequence"),
+    ]
+    for agreement_id, year, sequence in numbered:
         taken[(agreement_id, year)].append(sequence)
     last = {(s.agreement_id, s.year): s.last for s in NumberSequence.objects.all()}
     breaches = []
@@ -92,6 +103,19 @@ def documents():
     for pk, number in PurchaseOrder.objects.exclude(number="").values_list("pk", "number"):
         if pk not in with_pdf:
             breaches.append(f"Bon de commande {number} : aucun PDF conservé.")
+    reports = set(
+        Document.objects.filter(kind="evaluation_report").values_list("consultation_id", flat=True)
+    )
+    letters = set(
+        Document.objects.filter(kind="notification_letter").values_list("contract_id", flat=True)
+    )
+    for contract in SubsequentContract.objects.only(
+        "pk", "number", "consultation_id", "notified_at"
+    ):
+        if contract.consultation_id not in reports:
+            breaches.append(f"Marché {contract.number} : aucun rapport d'analyse conservé.")
+        if contract.notified_at and contract.pk not in letters:
+            breaches.append(f"Marché {contract.number} : aucune lettre de notification conservée.")
     for document in Document.objects.only("pk", "reference", "kind", "sha256", "content").iterator(
         chunk_size=200
     ):

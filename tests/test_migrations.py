@@ -157,7 +157,9 @@ def test_ledger_sequences_documents_and_teams_are_carried_over(transactional_db)
 
 @pytest.mark.usefixtures("reference_data", "back_to_latest")
 def test_the_single_invoice_of_an_order_becomes_an_invoice_and_its_payment(transactional_db):
-    old = _migrate([("orders", "0008_invoices_and_payments")])
+    old = _migrate(
+        [("orders", "0008_invoices_and_payments"), ("framework_agreements", "0005_bounded_input")]
+    )
     User = old.get_model("procurement", "User")
     Service = old.get_model("procurement", "Service")
     Agreement = old.get_model("framework_agreements", "FrameworkAgreement")

@@ -199,6 +199,13 @@ class FrameworkAgreement(models.Model):
         on = on or clock.today()
         return self.start_date <= on <= self.end_date
 
+    def minimum_at_risk(self, committed, today=None):
+        """The minimum is not reached and less than six months of the agreement remain."""
+        if not self.minimum_amount or committed >= self.minimum_amount:
+            return False
+        today = today or clock.today()
+        return add_months(today, 6) > self.end_date
+
     def may_order(self, service):
         """R2162-6 CCP: only the buyers named in the agreement may place orders."""
         if service is None:

@@ -16,6 +16,7 @@ from teams import services as team_services
 from teams.enums import MemberRole
 from teams.models import Expert, Profession
 
+from . import local
 from .reference import fictitious_siren
 
 ORDER_STATES = [
@@ -53,6 +54,13 @@ TERRITORIES = {
         ("Retiers", "commune"),
         ("Louvigné-du-Désert", "commune"),
         ("Tinténiac", "commune"),
+        ("Val d'Anast", "commune"),
+        ("Bretagne Porte de Loire Communauté", "epci"),
+        ("Saint-Méen-le-Grand", "commune"),
+        ("Maure-de-Bretagne", "commune"),
+        ("Pays de Dol et de la Baie du Mont-Saint-Michel", "epci"),
+        ("Plélan-le-Grand", "commune"),
+        ("Sens-de-Bretagne", "commune"),
     ],
     "29": [
         ("Douarnenez", "commune"),
@@ -73,6 +81,13 @@ TERRITORIES = {
         ("Huelgoat", "commune"),
         ("Quimper Bretagne Occidentale", "epci"),
         ("Brest", "commune"),
+        ("Haut-Léon Communauté", "epci"),
+        ("Poher Communauté", "epci"),
+        ("Pleyben", "commune"),
+        ("Scaër", "commune"),
+        ("Le Faou", "commune"),
+        ("Plouescat", "commune"),
+        ("Rosporden", "commune"),
     ],
 }
 
@@ -203,7 +218,13 @@ def requests_and_orders(users, flash):
         )
         make([("submit", ""), ("reject", "Territoire déjà accompagné en 2024.")], today - 30 * DAY)
         make([("submit", ""), ("withdraw", "Élections municipales : projet reporté.")], today)
-        make([("submit", ""), ("accept", "")], today - 15 * DAY, fmt="local")
+        for index, (state, ago) in enumerate(local.SCENARIOS):
+            # Local requests, accepted before their consultation was prepared.
+            start = today - ((ago or 3) + 20) * DAY
+            request = make(
+                [("submit", ""), ("accept", "Projet retenu par la DGALN.")], start, fmt="local"
+            )
+            local.run(request, state, ago, buyer, index + (pilot_name == "pilote29"))
         for state, ago, options in scenarios:
             if options.get("late_across_half_year"):
                 # Due the day before a 1 January or 1 July, paid 20 days later: the interest

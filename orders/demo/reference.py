@@ -237,22 +237,13 @@ def agreements():
     local_lot, _ = Lot.objects.update_or_create(
         agreement=local, number=1, defaults={"title": "Ateliers Local — lot national unique"}
     )
-    for rank, (name, kind, ctype, lead, members, total) in enumerate(LOCAL_HOLDERS, 1):
+    for rank, (name, kind, ctype, lead, members, _total) in enumerate(LOCAL_HOLDERS, 1):
         holder = upsert_holder(name, kind, ctype, lead, members)
         holding, _ = LotHolding.objects.update_or_create(
             lot=local_lot, holder=holder, defaults={"rank": rank}
         )
-        phases = [
-            ("L01", "Phase 1 — diagnostic partagé (séminaire 1)", Decimal("0.30")),
-            ("L02", "Phase 2 — stratégie (séminaire 2)", Decimal("0.35")),
-            ("L03", "Phase 3 — feuille de route et plan guide (séminaire 3)", Decimal("0.35")),
-        ]
-        for code, label, share in phases:
-            PriceLine.objects.update_or_create(
-                holding=holding,
-                code=code,
-                defaults={"label": label, "unit": "forfait", "unit_price": total * share},
-            )
+        # Local prices come from each offer's DPGF, never from a public schedule.
+        holding.price_lines.all().delete()
     return flash, local
 
 

@@ -96,6 +96,10 @@ class SubsequentContract(FSMModelMixin, models.Model):
         """How the ceiling ledger names this contract."""
         return f"subsequent_contract:{self.pk}"
 
+    def expected_commitment(self):
+        """What the ledger should hold for this contract."""
+        return self.total_excl_tax
+
     def abilities(self, user):
         buyer = roles.is_buyer(user)
         pilot = roles.is_pilot_of(user, self.request.service_id)

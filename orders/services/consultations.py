@@ -232,6 +232,12 @@ def offer_content(*, offer, by, prices, team, memo=None):
             raise ActionRefused(f"{expert} n'est pas un expert de {offer.holder}.")
     if team and sum(1 for _e, lead, _d in team if lead) != 1:
         raise ActionRefused("L'équipe proposée compte un et un seul chef de projet.")
+    for expert, lead, _days in team:
+        if lead and expert.company_id != offer.holder.company_id:
+            raise ActionRefused(
+                "Le chef de projet appartient au titulaire ou, pour un groupement, à son "
+                "mandataire."
+            )
     offer.prices.all().delete()
     for phase in LOCAL_PHASES:
         OfferPrice.objects.create(offer=offer, phase=phase, amount_excl_tax=prices[phase])

@@ -118,13 +118,14 @@ def consultation_detail(request, pk):
             for o in offers
             if o.submitted
         ]
-    if abilities["view_offers"] and state in (
-        ConsultationState.EVALUATING,
-        ConsultationState.AWARDED,
+    # The ranking: the buyer's while scoring; after the award, as the report states it, for
+    # whoever may read the report (the pilot, finance).
+    if (abilities["view_offers"] and state == ConsultationState.EVALUATING) or (
+        abilities["view_report"] and state == ConsultationState.AWARDED
     ):
         current = services.analysis(consultation)
         context["analysis"] = current
-        if state == ConsultationState.EVALUATING:
+        if state == ConsultationState.EVALUATING and abilities["evaluate"]:
             context["score_forms"] = [
                 (
                     o,

@@ -185,3 +185,47 @@ def test_sixteen_concurrent_takers_of_a_new_years_first_number_get_1_to_16(run):
     for t in threads:
         t.join(timeout=60)
     assert sorted(taken) == list(range(1, THREADS + 1))
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_concurrent_awards_never_pass_the_local_maximum_and_keep_numbers_gapless(run):
+    import datetime
+
+    from orders.models import Consultation, SubsequentContract
+    from procurement import clock
+    from tests.factories import make_local_agreement
+    from tests.local_factories import make_consultation
+
+    buyer = UserFactory(buyer=True)
+    pilot = UserFactory()
+    # Each award commits 104 000 € (offer B): the maximum admits exactly 3 of the 6.
+    agreement = make_local_agreement(holders=3, maximum=Decimal("312000.00"), prefix=f"L{run}")
+    start = datetime.date(2027, 3, 1)
+    consultations = [make_consultation(pilot, buyer, "evaluating", start=start) for _ in range(6)]
+    barrier = threading.Barrier(len(consultations))
+    outcomes = []
+
+    def award(consultation):
+        try:
+            with clock.frozen(start + datetime.timedelta(days=33)):
+                barrier.wait()
+                services.consultation_award(
+                    consultation=Consultation.objects.get(pk=consultation.pk), by=buyer
+                )
+            outcomes.append("awarded")
+        except services.ActionRefused as exc:
+            outcomes.append(str(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=award, args=(c,)) for c in consultations]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    contracts = SubsequentContract.objects.filter(agreement=agreement)
+    assert outcomes.count("awarded") == contracts.count() == 3
+    assert all("montant maximum" in o for o in outcomes if o != "awarded")
+    assert ceiling.agreement_figures(agreement).committed == Decimal("312000.00")
+    assert sorted(contracts.values_list("sequence", flat=True)) == [1, 2, 3]
+    assert Consultation.objects.filter(state="evaluating").count() == 3  # the refused rolled back

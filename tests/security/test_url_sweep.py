@@ -17,10 +17,7 @@ from django.apps import apps
 from django.urls import URLResolver, get_resolver, reverse
 
 from orders import services
-from orders.models import RequestAttachment
 from procurement import roles
-from teams import services as team_services
-from tests.factories import ExpertFactory, make_agreement, make_order, make_request, tiny_pdf
 
 ROLES = ["anonymous", "buyer", "finance", "admin", "pilot35", "pilot29"]
 BUSINESS_APPS = ["orders", "teams", "framework_agreements"]
@@ -172,6 +169,62 @@ ROUTES = {
         post_only=True,
         write=lambda w, u: w["invoice"].abilities(u)["pay"],
     ),
+    "orders:consultation_list": Route(),
+    "orders:consultation_prepare": Route(
+        kwargs=lambda w: {"pk": w["local_request"].pk},
+        post_only=True,
+        write=lambda w, u: w["local_request"].abilities(u)["prepare_consultation"],
+    ),
+    "orders:consultation_detail": Route(
+        kwargs=lambda w: {"pk": w["consultation"].pk},
+        read=lambda w, u: w["consultation"].abilities(u)["view"],
+    ),
+    "orders:consultation_edit": Route(
+        kwargs=lambda w: {"pk": w["consultation"].pk},
+        post_only=True,
+        write=lambda w, u: w["consultation"].abilities(u)["edit"],
+    ),
+    "orders:consultation_transition": Route(
+        kwargs=lambda w: {"pk": w["consultation"].pk},
+        variants=lambda w: [{"action": a} for a in [*services.CONSULTATION_ACTIONS.names(), "x"]],
+        post_only=True,
+        write=lambda w, u: bool(services.CONSULTATION_ACTIONS.available(w["consultation"], u)),
+    ),
+    "orders:offer_record": Route(
+        kwargs=lambda w: {"pk": w["consultation"].pk},
+        post_only=True,
+        write=lambda w, u: w["consultation"].abilities(u)["record"],
+    ),
+    "orders:offer_content": Route(
+        kwargs=lambda w: {"pk": w["consultation"].pk, "offer_pk": w["offer"].pk},
+        post_only=True,
+        write=lambda w, u: w["consultation"].abilities(u)["record"],
+    ),
+    "orders:offer_evaluate": Route(
+        kwargs=lambda w: {"pk": w["consultation"].pk, "offer_pk": w["offer"].pk},
+        variants=lambda w: [{"step": s} for s in ("score", "reject", "explanation", "flag", "x")],
+        post_only=True,
+        write=lambda w, u: w["consultation"].abilities(u)["evaluate"],
+    ),
+    "orders:offer_memo": Route(
+        kwargs=lambda w: {"pk": w["consultation"].pk, "offer_pk": w["offer"].pk},
+        read=lambda w, u: w["consultation"].abilities(u)["view_offers"],
+    ),
+    "orders:contract_detail": Route(
+        kwargs=lambda w: {"pk": w["contract"].pk},
+        read=lambda w, u: w["contract"].abilities(u)["view"],
+    ),
+    "orders:contract_edit": Route(
+        kwargs=lambda w: {"pk": w["contract"].pk},
+        post_only=True,
+        write=lambda w, u: w["contract"].abilities(u)["edit"],
+    ),
+    "orders:contract_transition": Route(
+        kwargs=lambda w: {"pk": w["contract"].pk},
+        variants=lambda w: [{"action": a} for a in [*services.CONTRACT_ACTIONS.names(), "x"]],
+        post_only=True,
+        write=lambda w, u: bool(services.CONTRACT_ACTIONS.available(w["contract"], u)),
+    ),
     "orders:document_download": Route(
         kwargs=lambda w: {"pk": w["order"].documents.first().pk},
         read=lambda w, u: w["order"].abilities(u)["download_pdf"],
@@ -197,49 +250,6 @@ def test_every_url_is_classified():
     assert sorted(set(ROUTES) - set(APP_URLS)) == []
 
 
-@pytest.fixture
-def world(all_users, settings):
-    u = all_users
-    (settings.MEDIA_ROOT / "attachments").mkdir(parents=True)
-    (settings.MEDIA_ROOT / "attachments" / "x.pdf").write_bytes(tiny_pdf())
-    make_agreement()
-    order = make_order(u["pilot35"], u["buyer"], u["finance"], state="delivered")
-    request = make_request(u["pilot35"], state="accepted", buyer=u["buyer"])
-    attachment = RequestAttachment.objects.create(
-        request=request,
-        file="attachments/x.pdf",
-        original_name="lettre.pdf",
-        size=10,
-        sha256="0" * 64,
-        uploaded_by=u["pilot35"],
-    )
-    substitution = team_services.substitution_request(
-        team=order.team,
-        outgoing=order.team.members.first(),
-        incoming=ExpertFactory(holder=order.holder),
-        reason="Départ",
-        by=u["buyer"],
-    )
-    invoice = services.invoice_record(
-        order=order,
-        by=u["finance"],
-        kind="instalment",
-        holder_number="F-1",
-        received_on=order.delivered_at,
-        amount_excl_tax=order.total_excl_tax / 2,
-        vat=order.total_vat / 2,
-    )
-    return {
-        "order": order,
-        "invoice": invoice,
-        "request": request,
-        "attachment": attachment,
-        "expert": order.team.members.first().expert,
-        "substitution": substitution,
-        "users": u,
-    }
-
-
 def _fingerprint():
     """Rows of every business table, historical tables included (each save writes one)."""
     return {
@@ -259,6 +269,10 @@ def _urls(name, world):
 def _current_state(name, world):
     if name.startswith("orders:request") or name == "orders:order_create":
         obj = world["request"]
+    elif name.startswith(("orders:consultation", "orders:offer")):
+        obj = world["consultation"]
+    elif name.startswith("orders:contract"):
+        obj = world["contract"]
     elif "invoice" in name or "payment" in name:
         obj = world["invoice"]
     else:
