@@ -1,4 +1,4 @@
-"""The objects the URL sweep (test_url_sweep.py) fills its URLs with: all of the DDTM d'Ille-et-Vilaine."""
+"""What the URL sweep (test_url_sweep.py) fills its URLs with: objects of one service."""
 
 import datetime
 
