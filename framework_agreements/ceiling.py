@@ -117,7 +117,7 @@ def lot_figures(lot):
 
 def with_figures(agreements):
     """[(agreement, figures)] for the agreement lists and dashboards, from the rows loaded."""
-    return [(a, CeilingFigures(a.maximum_amount, to_cents(a.committed_amount))) for a in agreements]
+    return [(a, figures_of(a, a.committed_amount)) for a in agreements]
 
 
 def held_by(source, agreement=None):

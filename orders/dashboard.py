@@ -3,7 +3,15 @@
 from procurement import roles
 
 from .enums import OrderState, RequestState
-from .models import Invoice, InvoiceState, PurchaseOrder, TeamRequest
+from .models import (
+    Consultation,
+    ConsultationState,
+    Invoice,
+    InvoiceState,
+    PurchaseOrder,
+    TeamRequest,
+)
+from .models.consultations import ENDED_CONSULTATION_STATES
 
 LIMIT = 10
 
@@ -19,6 +27,14 @@ def _invoices(user):
         Invoice.objects.filter(purchase_order__in=PurchaseOrder.objects.visible_to(user))
         .select_related("purchase_order__holder", "purchase_order__request")
         .order_by("received_on", "pk")
+    )
+
+
+def _consultations(user):
+    return (
+        Consultation.objects.visible_to(user)
+        .select_related("request__department", "agreement")
+        .order_by("deadline", "pk")
     )
 
 
@@ -42,6 +58,20 @@ def dashboard_context(user):
                         _orders(user).filter(state__in=[OrderState.DRAFT, OrderState.ISSUED])[
                             :LIMIT
                         ]
+                    ),
+                ),
+                (
+                    "Remises en concurrence à mener",
+                    "consultations",
+                    list(
+                        _consultations(user).filter(
+                            state__in=[
+                                ConsultationState.DRAFT,
+                                ConsultationState.LAUNCHED,
+                                ConsultationState.OPENED,
+                                ConsultationState.EVALUATING,
+                            ]
+                        )[:LIMIT]
                     ),
                 ),
                 (
@@ -98,6 +128,15 @@ def dashboard_context(user):
                                 RequestState.SUBMITTED,
                                 RequestState.RETURNED,
                             ]
+                        )[:LIMIT]
+                    ),
+                ),
+                (
+                    "Remises en concurrence de mon territoire",
+                    "consultations",
+                    list(
+                        _consultations(user).exclude(
+                            state__in=[ConsultationState.DRAFT, *ENDED_CONSULTATION_STATES]
                         )[:LIMIT]
                     ),
                 ),

@@ -182,7 +182,8 @@ def offer_record(*, consultation, by, holder, received_at=None, declined=False, 
             f"Offre hors délai refusée : reçue le {received_at:%d/%m/%Y à %H:%M}, après la date "
             f"limite du {locked.deadline:%d/%m/%Y à %H:%M}."
         )
-    if received_at < locked.launched_at:
+    # The platform and the form give minutes: compare at the minute.
+    if received_at < locked.launched_at.replace(second=0, microsecond=0):
         raise ActionRefused("Une offre ne peut être reçue avant le lancement de la consultation.")
     offer = Offer(
         consultation=locked,

@@ -105,6 +105,9 @@ def _team_from_offer(contract, offer, by):
             team.members.get(expert=member.expert).planned_days.create(
                 phase=phase, days=Decimal(days), month=clock.today().replace(day=1)
             )
+    # The team of the winning offer is contractual: changes go through substitutions.
+    team.confirmed_at = clock.now()
+    team.save(update_fields=["confirmed_at"])
     return team
 
 

@@ -207,3 +207,34 @@ def test_lots_are_numbered_once_per_agreement(db):
     agreement = make_agreement()
     with pytest.raises(IntegrityError):
         Lot.objects.create(agreement=agreement, number=1, title="bis")
+
+
+def test_the_minimum_shows_its_progress_and_warns_in_the_last_six_months(client, buyer):
+    from tests.factories import make_local_agreement
+
+    agreement = make_local_agreement()  # minimum 200 000 €
+    ceiling.commit(
+        agreement=agreement,
+        lot=None,
+        amount=Decimal("50000.00"),
+        source="x",
+        reference="X",
+        by=buyer,
+    )
+    figures = ceiling.agreement_figures(agreement)
+    assert figures.minimum_percent == Decimal("25.0") and not figures.minimum_at_risk
+    client.force_login(buyer)
+    page = client.get(f"/accords-cadres/{agreement.pk}/").content.decode()
+    assert "Minimum" in page and "25,0 %" in page.replace(".", ",")
+    # Five months before the end, 25 % of the minimum: a warning, on the page and the dashboard.
+    near_end = agreement.end_date - datetime.timedelta(days=150)
+    assert agreement.minimum_at_risk(Decimal("50000.00"), near_end)
+    assert not agreement.minimum_at_risk(Decimal("200000.00"), near_end)
+    from framework_agreements.models import add_months
+
+    # The agreement now ends in five months.
+    FrameworkAgreement.objects.filter(pk=agreement.pk).update(
+        start_date=add_months(datetime.date.today(), 5 - 48)
+    )
+    for url in (f"/accords-cadres/{agreement.pk}/", "/"):
+        assert "Minimum non atteint à moins de six mois" in client.get(url).content.decode(), url

@@ -141,3 +141,24 @@ def test_the_demo_timeline_makes_sense(db):
     assert all(p.paid_on <= today for p in payments)
     # Declines spread the orders across the cascade.
     assert PurchaseOrder.objects.exclude(number="").values("holder").distinct().count() >= 2
+
+
+def test_the_demo_has_local_consultations_in_every_state_for_both_pilots(db):
+    from decimal import Decimal
+
+    from orders.models import Consultation, SubsequentContract
+
+    call_command("seed_demo")
+    wanted = {"draft", "launched", "evaluating", "awarded", "unsuccessful", "cancelled"}
+    for service in ("DDTM-35", "DDTM-29"):
+        states = set(
+            Consultation.objects.filter(request__service__code=service).values_list(
+                "state", flat=True
+            )
+        )
+        assert wanted <= states, service
+    evaluating = Consultation.objects.filter(state="evaluating").first()
+    assert evaluating.deadline_passed() and evaluating.offers.filter(scores__isnull=False).exists()
+    assert SubsequentContract.objects.filter(total_excl_tax__gte=Decimal("40000")).exists()
+    local = FrameworkAgreement.objects.get(number_prefix="LOCAL")
+    assert not local.lots.get().holdings.filter(price_lines__isnull=False).exists()
