@@ -151,3 +151,49 @@ def desired_period(request, values, today):
     ):
         if name in values:
             planned(label, values[name], today, previous=getattr(request, name))
+
+
+# --- subsequent contracts ------------------------------------------------------------------------
+
+
+def contract_start(contract, day, today):
+    fact("le début d'exécution", day, today, after=[("la notification", contract.notified_at)])
+
+
+def contract_end(contract, day, today, label):
+    fact(label, day, today, after=[("la notification", contract.notified_at)])
+
+
+def phase_plan(phase, start, end, today):
+    """A session is not set or moved into the past, and ends after it starts."""
+    planned("le début de la phase", start, today, previous=phase.start_on)
+    planned("la fin de la phase", end, today, previous=phase.end_on)
+    period("le début de la phase", start, "la fin de la phase", end)
+
+
+def phase_submitted(phase, day, today):
+    """A session's log comes after the session; the final report after its period opens."""
+    held = ("la fin de la session", phase.end_on) if phase.is_session else None
+    fact(
+        "la remise des livrables",
+        day,
+        today,
+        after=[
+            ("le début d'exécution", phase.contract.started_on),
+            held or ("le début de la phase", phase.start_on),
+        ],
+    )
+
+
+def phase_accepted(phase, day, today):
+    fact("le service fait", day, today, after=[("la remise des livrables", phase.submitted_on)])
+
+
+def contract_invoice_received(contract, day, today):
+    fact(
+        "la réception de la facture", day, today, after=[("la notification", contract.notified_at)]
+    )
+
+
+def guarantee_received(contract, day, today):
+    fact("la réception de la garantie", day, today, after=[("l'attribution", contract.awarded_at)])

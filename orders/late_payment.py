@@ -8,6 +8,8 @@ publique). Pure functions of dates and amounts: the clock and the rates are pass
 - R2192-27 to R2192-29: the buyer may interrupt the delay once, for missing or wrong items;
   on receipt of the complete invoice a new delay opens: 30 days, or the balance that remained
   on the day of the interruption if that was longer.
+- R2192-24 / R2192-25: the delay of an advance runs from the notification of the contract,
+  and not before the guarantee is received when one is required.
 - R2192-31: interest runs from the day after the due date, at the ECB main refinancing rate
   in force on the first day of the half-year in which it starts to run, plus 8 points.
 - D2192-35: a flat fee of €40 for recovery costs.
@@ -34,10 +36,26 @@ def delay_start(received_on, work_done_on):
     return max(received_on, work_done_on)
 
 
+def advance_delay_start(notified_on, guarantee_required, guarantee_received_on):
+    """R2192-24: the advance's delay runs from the notification of the contract; R2192-25: not
+    before the guarantee is received, when one is required. None while it cannot run."""
+    if notified_on is None:
+        return None
+    if guarantee_required:
+        if guarantee_received_on is None:
+            return None
+        return max(notified_on, guarantee_received_on)
+    return notified_on
+
+
 def due_date(received_on, work_done_on, interrupted_on=None, completed_on=None):
     """The day the payment is due, or None while it cannot run (work not done, or the delay
     interrupted and the complete invoice not yet received)."""
-    start = delay_start(received_on, work_done_on)
+    return due_date_from(delay_start(received_on, work_done_on), interrupted_on, completed_on)
+
+
+def due_date_from(start, interrupted_on=None, completed_on=None):
+    """The same, from the day the delay starts (R2192-12/13, or R2192-24/25 for an advance)."""
     if start is None:
         return None
     due = start + datetime.timedelta(days=PAYMENT_DELAY_DAYS)

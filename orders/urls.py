@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import consultations as cons
+from .views import contract_execution as mx
 from .views import contracts as ms
 from .views import invoices as inv
 from .views import purchase_orders as po
@@ -72,4 +73,26 @@ urlpatterns = [
         ms.contract_transition,
         name="contract_transition",
     ),
+    path(
+        "marches/<int:pk>/phases/<int:phase_pk>/action/<str:action>/",
+        mx.phase_transition,
+        name="phase_transition",
+    ),
+    path(
+        "marches/<int:pk>/phases/<int:phase_pk>/livrables/",
+        mx.deliverable_upload,
+        name="deliverable_upload",
+    ),
+    path(
+        "marches/<int:pk>/livrables/<int:deliverable_pk>/",
+        mx.deliverable_download,
+        name="deliverable_download",
+    ),
+    path("marches/<int:pk>/avance/", mx.advance_record, name="advance_record"),
+    path(
+        "marches/<int:pk>/phases/<int:phase_pk>/acompte/",
+        mx.instalment_record,
+        name="instalment_record",
+    ),
+    path("marches/<int:pk>/garantie/", mx.guarantee_record, name="guarantee_record"),
 ]

@@ -63,11 +63,15 @@ class Action:
         attrs["field_order"] = [*self.fields, "comment"]
         return type(f"{self.name.title()}Form", (DsfrBaseForm, TransitionForm), attrs)
 
-    def form(self, obj=None, data=None, files=None):
+    def form(self, obj=None, data=None, files=None, id_prefix=""):
+        """`id_prefix` keeps ids unique when a page shows the same action for several
+        objects (the phases of a contract)."""
         initial = {"expected_state": getattr(obj, "state", "")}
         if obj is not None and self.initial:
             initial.update(self.initial(obj))
-        return self.form_class()(data, files, initial=initial, auto_id=f"{self.name}-%s")
+        return self.form_class()(
+            data, files, initial=initial, auto_id=f"{id_prefix}{self.name}-%s"
+        )
 
     def run(self, obj, *, by, **data):
         """Call the service with the object under its keyword (order=…, team_request=…)."""

@@ -32,3 +32,8 @@ def frozen(moment):
         yield moment
     finally:
         _frozen.reset(token)
+
+
+def local_date(moment):
+    """The date, in Paris, of a stored timestamp."""
+    return timezone.localdate(moment)

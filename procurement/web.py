@@ -49,9 +49,12 @@ def run_action(request, obj, catalogue, name, *, redirect_to):
     return redirect(redirect_to)
 
 
-def action_forms(obj, user, catalogue):
+def action_forms(obj, user, catalogue, id_prefix=""):
     """[(action, form)] for the actions this user may perform now."""
-    return [(action, action.form(obj)) for action in catalogue.available(obj, user)]
+    return [
+        (action, action.form(obj, id_prefix=id_prefix))
+        for action in catalogue.available(obj, user)
+    ]
 
 
 def file_response(content, filename, content_type):

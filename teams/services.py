@@ -296,3 +296,9 @@ def workload(expert):
             )
         )
     return rows
+
+
+@transaction.atomic
+def team_unbook(*, team, session):
+    """Free the members' dates of one session (a terminated contract's sessions to come)."""
+    Booking.objects.filter(team=team, session=session).delete()

@@ -32,7 +32,9 @@ def prices_of(total):
     return {phase: total / 5 for phase in PHASES}
 
 
-def make_consultation(pilot, buyer, state="draft", *, start=None, offers=EXAMPLE, request=None):
+def make_consultation(
+    pilot, buyer, state="draft", *, start=None, offers=EXAMPLE, request=None, split=prices_of
+):
     start = start or datetime.date(2027, 3, 1)
     request = request or make_request(pilot, state="accepted", buyer=buyer, fmt="local")
     with clock.frozen(start - 5 * DAY):
@@ -73,7 +75,7 @@ def make_consultation(pilot, buyer, state="draft", *, start=None, offers=EXAMPLE
             services.offer_content(
                 offer=offer,
                 by=buyer,
-                prices=prices_of(price),
+                prices=split(price),
                 team=[(experts[0], True, {"diagnosis": 2}), (experts[2], False, {"strategy": 2})],
             )
     if state == "opened":

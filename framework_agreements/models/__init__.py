@@ -19,6 +19,7 @@ from .holders import (
     PriceLine,
     validate_siret,
 )
+from .indices import SyntecIndex
 from .ledger import CommitmentEntry, CommitmentKind, NumberSequence
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "NumberSequence",
     "PriceLine",
     "Procedure",
+    "SyntecIndex",
     "add_months",
     "validate_siret",
 ]

@@ -128,6 +128,45 @@ class FrameworkAgreement(models.Model):
         default=Decimal("30.00"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("90"))],
     )
+    # Execution terms of its contracts. The advance (R2191-3 to R2191-12): the standard rate,
+    # and the higher minimum for the State's contracts with an SME (R2191-7).
+    advance_rate_standard = models.DecimalField(
+        "taux de l'avance (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("5.00"),
+        validators=[MinValueValidator(Decimal("5")), MaxValueValidator(Decimal("100"))],
+    )
+    advance_rate_sme = models.DecimalField(
+        "taux de l'avance des PME (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30.00"),
+        validators=[MinValueValidator(Decimal("5")), MaxValueValidator(Decimal("100"))],
+    )
+    # Revisable prices (R2112-13, R2112-14): P = P0 × (a + b × S/S0), S the Syntec index of
+    # the month, S0 that of the base month (mois zéro); a + b = 1.
+    revision_fixed_part = models.DecimalField(
+        "part fixe a de la formule de révision",
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.1500"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    revision_variable_part = models.DecimalField(
+        "part variable b (indice Syntec)",
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.8500"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    revision_base_month = date_field(
+        "mois zéro",
+        null=True,
+        blank=True,
+        help_text="À défaut, le mois de la date limite de remise des offres de chaque remise "
+        "en concurrence.",
+    )
     # Running committed total, kept by ceiling.commit/release under the agreement's row lock
     # (the ledger stays the source of truth; ceiling.verify compares the two).
     committed_amount = models.DecimalField(
@@ -184,6 +223,15 @@ class FrameworkAgreement(models.Model):
             errors["allocation_rule"] = (
                 "Un accord-cadre à bons de commande sans remise en concurrence doit fixer une "
                 "règle objective d'attribution (cascade ou tour de rôle)."
+            )
+        if (
+            self.revision_fixed_part is not None
+            and self.revision_variable_part is not None
+            and self.revision_fixed_part + self.revision_variable_part != 1
+        ):
+            errors["revision_variable_part"] = (
+                "Les parts fixe et variable de la formule de révision doivent totaliser 1 "
+                f"(a + b = {self.revision_fixed_part + self.revision_variable_part})."
             )
         if errors:
             raise ValidationError(errors)

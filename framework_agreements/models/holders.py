@@ -105,6 +105,11 @@ class Holder(models.Model):
         return self.company.siret
 
     @property
+    def is_sme(self):
+        """A consortium is an SME when its lead (mandataire) is one."""
+        return self.company.is_sme
+
+    @property
     def is_consortium(self):
         return self.kind == HolderKind.CONSORTIUM
 

@@ -32,7 +32,7 @@ class ConsultationForm(DsfrBaseForm, forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = ["subject", "estimated_amount", "deadline", "contact"]
+        fields = ["subject", "estimated_amount", "duration_months", "deadline", "contact"]
 
 
 class SubmissionForm(DsfrBaseForm):
@@ -177,4 +177,8 @@ class ContractForm(DsfrBaseForm, forms.ModelForm):
             "budget_centre",
             "budget_domain",
             "budget_activity",
+            "duration_months",
+            "advance_rate",
+            "advance_declined",
+            "guarantee_required",
         ]

@@ -13,7 +13,14 @@ from .consultations import (
     Score,
     memo_path,
 )
-from .contracts import ContractPhase, ContractState, SubsequentContract
+from .contracts import ContractState, SubsequentContract
+from .execution import (
+    ContractPhase,
+    Deliverable,
+    DeliverableKind,
+    PhaseState,
+    PriceRevision,
+)
 from .documents import Document, DocumentKind
 from .payments import Invoice, InvoiceKind, InvoiceState, LatePaymentRate, Payment
 from .purchase_orders import (
@@ -36,6 +43,10 @@ __all__ = [
     "ConsultationState",
     "ContractPhase",
     "ContractState",
+    "Deliverable",
+    "DeliverableKind",
+    "PhaseState",
+    "PriceRevision",
     "Invitation",
     "Offer",
     "OfferPrice",

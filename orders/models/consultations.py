@@ -70,6 +70,12 @@ class Consultation(FSMModelMixin, models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     deadline = models.DateTimeField("date limite de réception des offres", null=True, blank=True)
+    # Announced in the consultation; the contract's advance depends on it (R2191-3, R2191-7).
+    duration_months = models.PositiveSmallIntegerField(
+        "durée d'exécution (mois)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(48)],
+    )
     contact = models.CharField("contact de l'acheteur", max_length=TITLE_MAX, blank=True)
     # The agreement's criteria, copied when the consultation is prepared: what is announced.
     criteria = models.JSONField("critères et pondérations")

@@ -3,6 +3,7 @@ Local re-competition, and its phases with their share of the price (from the win
 
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from framework_agreements.models import FrameworkAgreement, Holder, Lot
 from procurement import clock, roles
-from procurement.fields import text_field
+from procurement.fields import date_field, text_field
 from procurement.models import Service, User
 
 from .consultations import Consultation, Offer
@@ -23,6 +24,19 @@ VAT_RATE = Decimal("0.2000")
 class ContractState(models.TextChoices):
     AWARDED = "awarded", "Attribué"
     NOTIFIED = "notified", "Notifié"
+    IN_EXECUTION = "in_execution", "En exécution"
+    COMPLETED = "completed", "Service fait (toutes phases)"
+    CLOSED = "closed", "Soldé et clos"
+    TERMINATED = "terminated", "Résilié"
+
+
+# States in which the holder's work is running or done: invoices may be received.
+INVOICEABLE_CONTRACT_STATES = [
+    ContractState.NOTIFIED,
+    ContractState.IN_EXECUTION,
+    ContractState.COMPLETED,
+    ContractState.TERMINATED,
+]
 
 
 class SubsequentContractQuerySet(models.QuerySet):
@@ -66,7 +80,30 @@ class SubsequentContract(FSMModelMixin, models.Model):
     awarded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     awarding_service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
     notified_at = models.DateTimeField("notifié le", null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        "durée d'exécution (mois)", default=12, validators=[MinValueValidator(1)]
+    )
+    started_on = date_field("exécution commencée le", null=True, blank=True)
+    completed_on = date_field("service fait de la dernière phase le", null=True, blank=True)
+    terminated_on = date_field("résilié le", null=True, blank=True)
+    closed_at = models.DateTimeField("clos le", null=True, blank=True)
     end_reason = text_field("motif", blank=True)
+    # The part of the commitment released from the ceiling at termination.
+    released_amount = models.DecimalField(
+        "montant libéré HT", max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    # The advance (R2191-3 to R2191-12), set at award and editable until notification.
+    advance_rate = models.DecimalField(
+        "taux de l'avance (%)", max_digits=5, decimal_places=2, default=Decimal("0.00")
+    )
+    advance_declined = models.BooleanField("avance refusée par le titulaire", default=False)
+    advance_amount = models.DecimalField(
+        "montant de l'avance TTC", max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    guarantee_required = models.BooleanField("garantie à première demande exigée", default=False)
+    guarantee_received_on = date_field("garantie reçue le", null=True, blank=True)
+    # Revisable prices: the base month (mois zéro) of the formula, fixed at award.
+    revision_base_month = date_field("mois zéro", null=True, blank=True)
     history = HistoricalRecords()
 
     objects = SubsequentContractQuerySet.as_manager()
@@ -97,17 +134,47 @@ class SubsequentContract(FSMModelMixin, models.Model):
         return f"subsequent_contract:{self.pk}"
 
     def expected_commitment(self):
-        """What the ledger should hold for this contract."""
-        return self.total_excl_tax
+        """What the ledger should hold for this contract: its amount, plus the revisions
+        that raised a price, minus what its termination released."""
+        from .execution import PriceRevision
+
+        increases = sum(
+            (
+                r.committed_increase
+                for r in PriceRevision.objects.filter(phase__contract=self).only(
+                    "committed_increase"
+                )
+            ),
+            Decimal("0.00"),
+        )
+        return self.total_excl_tax + increases - self.released_amount
+
+    @property
+    def notified_on(self):
+        return clock.local_date(self.notified_at) if self.notified_at else None
+
+    @property
+    def has_advance(self):
+        return self.advance_amount > 0 and not self.advance_declined
 
     def abilities(self, user):
         buyer = roles.is_buyer(user)
         pilot = roles.is_pilot_of(user, self.request.service_id)
+        finance = roles.is_finance(user)
+        follower = buyer or pilot
+        running = self.state in (ContractState.NOTIFIED, ContractState.IN_EXECUTION)
         return {
             "view": pilot or roles.reads_everything(user),
             "download_pdf": pilot or roles.reads_everything(user),
             "edit": buyer and self.state == ContractState.AWARDED,
             "notify": buyer,
+            "start": follower,
+            "terminate": buyer,
+            "close": finance or buyer,
+            # Phases: the pilot follows the atelier on the ground, the buyer accepts too.
+            "follow": follower and running,
+            "record_invoice": finance and self.state in INVOICEABLE_CONTRACT_STATES,
+            "record_guarantee": (finance or buyer) and self.guarantee_required,
         }
 
     def _may(self, user, action):
@@ -122,33 +189,35 @@ class SubsequentContract(FSMModelMixin, models.Model):
     def notify(self):
         self.notified_at = clock.now()
 
-
-class ContractPhase(models.Model):
-    """A phase of the contract with its share of the price, from the winning DPGF."""
-
-    contract = models.ForeignKey(
-        SubsequentContract, on_delete=models.CASCADE, related_name="phases"
+    @transition(
+        field=state,
+        source=ContractState.NOTIFIED,
+        target=ContractState.IN_EXECUTION,
+        permission=lambda instance, user: instance._may(user, "start"),
     )
-    phase = models.CharField("phase", max_length=12)
-    position = models.PositiveSmallIntegerField("ordre")
-    amount_excl_tax = models.DecimalField("prix HT", max_digits=12, decimal_places=2)
-    vat = models.DecimalField("TVA", max_digits=12, decimal_places=2)
-    amount_incl_tax = models.DecimalField("prix TTC", max_digits=12, decimal_places=2)
-    history = HistoricalRecords()
+    def start(self, on):
+        self.started_on = on
 
-    class Meta:
-        ordering = ["contract", "position"]
-        verbose_name = "phase du marché"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["contract", "phase"], name="one_line_per_contract_phase"
-            ),
-        ]
+    @transition(field=state, source=ContractState.IN_EXECUTION, target=ContractState.COMPLETED)
+    def complete(self, on):
+        """The service fait of the last phase (called by the phase's acceptance)."""
+        self.completed_on = on
 
-    def __str__(self):
-        return f"{self.contract} — {self.phase}"
+    @transition(
+        field=state,
+        source=[ContractState.NOTIFIED, ContractState.IN_EXECUTION],
+        target=ContractState.TERMINATED,
+        permission=lambda instance, user: instance._may(user, "terminate"),
+    )
+    def terminate(self, on, reason):
+        self.terminated_on = on
+        self.end_reason = reason
 
-    @property
-    def share(self):
-        total = self.contract.total_excl_tax
-        return (self.amount_excl_tax / total) if total else Decimal("0")
+    @transition(
+        field=state,
+        source=[ContractState.COMPLETED, ContractState.TERMINATED],
+        target=ContractState.CLOSED,
+        permission=lambda instance, user: instance._may(user, "close"),
+    )
+    def close(self):
+        self.closed_at = clock.now()

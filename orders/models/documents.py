@@ -21,6 +21,9 @@ class DocumentKind(models.TextChoices):
     EVALUATION_REPORT = "evaluation_report", "Rapport d'analyse des offres"
     NOTIFICATION_LETTER = "notification_letter", "Lettre de notification"
     REJECTION_LETTER = "rejection_letter", "Lettre de rejet"
+    PHASE_CERTIFICATE = "phase_certificate", "Attestation de service fait de phase"
+    ADVANCE_CERTIFICATE = "advance_certificate", "Certificat de paiement de l'avance"
+    CLOSING_STATEMENT = "closing_statement", "Décompte final"
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -69,6 +72,14 @@ class Document(models.Model):
         blank=True,
         related_name="documents",
     )
+    # A phase's certificate of service fait names its phase (one per phase).
+    contract_phase = models.ForeignKey(
+        "orders.ContractPhase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -95,7 +106,17 @@ class Document(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["contract", "kind", "version"],
+                condition=Q(contract_phase=None),
                 name="one_version_per_contract_document",
+            ),
+            models.UniqueConstraint(
+                fields=["contract_phase", "kind", "version"],
+                condition=Q(contract_phase__isnull=False),
+                name="one_version_per_phase_document",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_phase=None) | Q(contract__isnull=False),
+                name="phase_document_has_its_contract",
             ),
         ]
 

@@ -66,6 +66,21 @@ class Invoice(FSMModelMixin, models.Model):
         blank=True,
         related_name="invoices",
     )
+    # A subsequent contract's invoices: its advance, and one instalment per accepted phase.
+    subsequent_contract = models.ForeignKey(
+        "orders.SubsequentContract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
+    contract_phase = models.ForeignKey(
+        "orders.ContractPhase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
     kind = models.CharField("nature", max_length=12, choices=InvoiceKind.choices)
     holder_number = models.CharField("n° de facture du titulaire", max_length=40)
     chorus_number = models.CharField("n° Chorus Pro", max_length=40, blank=True)
@@ -78,6 +93,14 @@ class Invoice(FSMModelMixin, models.Model):
     )
     amount_incl_tax = models.DecimalField(
         "montant TTC", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    # R2191-11: the advance repayment deducted from this instalment (incl. tax).
+    advance_repayment = models.DecimalField(
+        "remboursement de l'avance précompté",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(0)],
     )
     state = FSMField(
         "état", default=InvoiceState.RECEIVED, choices=InvoiceState.choices, protected=True
@@ -97,7 +120,13 @@ class Invoice(FSMModelMixin, models.Model):
         verbose_name = "facture"
         constraints = [
             models.CheckConstraint(
-                condition=Q(purchase_order__isnull=False), name="invoice_has_an_order"
+                condition=Q(purchase_order__isnull=False, subsequent_contract=None)
+                | Q(purchase_order=None, subsequent_contract__isnull=False),
+                name="invoice_has_one_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(advance_repayment__lte=F("amount_incl_tax")),
+                name="invoice_repayment_within_amount",
             ),
             models.CheckConstraint(
                 condition=Q(amount_incl_tax=F("amount_excl_tax") + F("vat")),
@@ -113,12 +142,23 @@ class Invoice(FSMModelMixin, models.Model):
 
     @property
     def order(self):
-        return self.purchase_order
+        """What the invoice is paid under: a purchase order or a subsequent contract."""
+        return self.purchase_order or self.subsequent_contract
 
     @property
     def work_done_on(self):
-        """R2192-13: the date the work was carried out: the order's service fait."""
-        return self.order.service_done_at
+        """R2192-13: the date the work was carried out: the order's service fait, or the
+        service fait of the contract's phase the instalment pays."""
+        if self.purchase_order_id:
+            return self.purchase_order.service_done_at
+        if self.contract_phase_id:
+            return self.contract_phase.accepted_on
+        return None
+
+    @property
+    def net_amount(self):
+        """What is paid: the amount incl. tax less the advance repayment it carries."""
+        return self.amount_incl_tax - self.advance_repayment
 
     @property
     def signed_amount(self):
@@ -129,14 +169,21 @@ class Invoice(FSMModelMixin, models.Model):
 
     @property
     def delay_start(self):
+        if self.kind == InvoiceKind.ADVANCE:
+            contract = self.subsequent_contract
+            return late_payment.advance_delay_start(
+                contract.notified_on,
+                contract.guarantee_required,
+                contract.guarantee_received_on,
+            )
         return late_payment.delay_start(self.received_on, self.work_done_on)
 
     @property
     def due_date(self):
         if self.kind == InvoiceKind.CREDIT_NOTE:
             return None
-        return late_payment.due_date(
-            self.received_on, self.work_done_on, self.interrupted_on, self.completed_on
+        return late_payment.due_date_from(
+            self.delay_start, self.interrupted_on, self.completed_on
         )
 
     def lateness(self, today, rates):
@@ -146,7 +193,7 @@ class Invoice(FSMModelMixin, models.Model):
             return None
         payment = getattr(self, "payment", None)
         end = payment.paid_on if payment is not None else today
-        return late_payment.lateness(self.amount_incl_tax, due, end, rates)
+        return late_payment.lateness(self.net_amount, due, end, rates)
 
     def abilities(self, user):
         finance = roles.is_finance(user)

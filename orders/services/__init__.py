@@ -16,6 +16,19 @@ from .consultations import (
     offer_content,
     offer_record,
 )
+from .contract_execution import (
+    PHASE_ACTIONS,
+    contract_close,
+    contract_start,
+    contract_terminate,
+    deliverable_add,
+    guarantee_record,
+    phase_accept,
+    phase_schedule,
+    phase_send_back,
+    phase_submit,
+)
+from .contract_payments import advance_record, instalment_record
 from .contracts import CONTRACT_ACTIONS, contract_notify, contract_update
 from .evaluation import (
     analysis,
@@ -65,6 +78,7 @@ __all__ = [
     "CONTRACT_ACTIONS",
     "INVOICE_ACTIONS",
     "ORDER_ACTIONS",
+    "PHASE_ACTIONS",
     "REQUEST_ACTIONS",
     "ActionRefused",
     "analysis",
@@ -76,7 +90,18 @@ __all__ = [
     "consultation_open",
     "consultation_prepare",
     "consultation_update",
+    "advance_record",
+    "contract_close",
     "contract_notify",
+    "contract_start",
+    "contract_terminate",
+    "deliverable_add",
+    "guarantee_record",
+    "instalment_record",
+    "phase_accept",
+    "phase_schedule",
+    "phase_send_back",
+    "phase_submit",
     "contract_update",
     "documents",
     "offer_content",

@@ -80,7 +80,9 @@ def consultation_prepare(*, team_request, by, subject="", estimated_amount=None)
 
 
 @transaction.atomic
-def consultation_update(*, consultation, by, subject, estimated_amount, deadline, contact):
+def consultation_update(
+    *, consultation, by, subject, estimated_amount, deadline, contact, duration_months=None
+):
     locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if not locked.abilities(by)["edit"]:
         raise ActionRefused("La consultation ne se modifie plus une fois lancée.")
@@ -90,6 +92,8 @@ def consultation_update(*, consultation, by, subject, estimated_amount, deadline
         )
     locked.subject, locked.estimated_amount = subject, estimated_amount
     locked.deadline, locked.contact = deadline, contact
+    if duration_months:
+        locked.duration_months = duration_months
     return save(locked, by, "Modification de la consultation")
 
 

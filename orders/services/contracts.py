@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.mail import EmailMessage
 from django.db import transaction
 
-from framework_agreements import ceiling, numbering
+from framework_agreements import ceiling, numbering, revision
 from procurement import clock
 from procurement.actions import ActionRefused, Catalogue, save
 from procurement.money import to_cents
@@ -14,6 +14,7 @@ from teams import services as team_services
 from teams.enums import AtelierFormat, MemberRole
 from teams.models import TeamMember
 
+from .. import advance
 from ..models import ContractPhase, Document, SubsequentContract
 from ..models.consultations import LOCAL_PHASES
 from ..models.contracts import VAT_RATE
@@ -41,6 +42,15 @@ def create_from_offer(consultation, offer, by):
     total_excl = sum((p[2] for p in phases), Decimal("0.00"))
     total_vat = sum((p[3] for p in phases), Decimal("0.00"))
     number = numbering.next_number(agreement, today.year)
+    total_incl = total_excl + total_vat
+    duration = consultation.duration_months
+    # R2191-3: the advance is due above €50k excl. tax and two months; its rate defaults
+    # from the agreement, the SME rate when the holder (a consortium's lead) is an SME.
+    rate = (
+        advance.default_rate(agreement, offer.holder)
+        if advance.is_required(total_excl, duration)
+        else Decimal("0.00")
+    )
     contract = SubsequentContract(
         consultation=consultation,
         offer=offer,
@@ -53,7 +63,13 @@ def create_from_offer(consultation, offer, by):
         number=number.text,
         total_excl_tax=total_excl,
         total_vat=total_vat,
-        total_incl_tax=total_excl + total_vat,
+        total_incl_tax=total_incl,
+        duration_months=duration,
+        advance_rate=rate,
+        advance_amount=advance.amount(rate, total_incl, duration),
+        revision_base_month=revision.month_of(
+            agreement.revision_base_month or consultation.deadline or clock.today()
+        ),
         awarded_at=clock.now(),
         awarded_by=by,
         awarding_service=by.service,
@@ -140,13 +156,32 @@ def send_rejection_letters(consultation, current, by):
 
 @transaction.atomic
 def contract_update(*, contract, by, **fields):
-    """EJ and budget imputation, while the contract is not yet notified."""
+    """EJ, budget imputation, duration and advance, while the contract is not yet notified."""
     locked = SubsequentContract.objects.select_for_update().get(pk=contract.pk)
     if not locked.abilities(by)["edit"]:
         raise ActionRefused("Vous ne pouvez plus modifier ce marché.")
     for name, value in fields.items():
         setattr(locked, name, value)
-    return save(locked, by, "Imputation et engagement juridique")
+    required = advance.is_required(locked.total_excl_tax, locked.duration_months)
+    if locked.advance_declined:
+        pass  # R2191-3: the holder may decline the advance; recorded, nothing is paid
+    elif locked.advance_rate or required:
+        sme_minimum = locked.agreement.advance_rate_sme if locked.holder.is_sme else None
+        message = advance.check_rate(locked.advance_rate, sme_minimum=sme_minimum)
+        if message:
+            if required and not locked.advance_rate:
+                message = (
+                    "Une avance est due : le marché dépasse 50 000 € HT et deux mois (article "
+                    "R2191-3 du code de la commande publique). Fixez son taux, ou enregistrez "
+                    "que le titulaire la refuse. " + message
+                )
+            raise ActionRefused(message)
+    locked.advance_amount = (
+        Decimal("0.00")
+        if locked.advance_declined
+        else advance.amount(locked.advance_rate, locked.total_incl_tax, locked.duration_months)
+    )
+    return save(locked, by, "Imputation, engagement juridique et avance")
 
 
 @action("notify", "Notifier le marché au titulaire (lettre de notification)")

@@ -18,6 +18,7 @@ from .. import chronology, late_payment
 from ..enums import OrderState
 from ..models import Invoice, InvoiceKind, LatePaymentRate, Payment, PurchaseOrder
 from ..models.payments import PENDING_INVOICE_STATES
+from . import contract_payments
 from .purchase_orders import date_field, today_initial
 
 INVOICE_ACTIONS = Catalogue("invoice")
@@ -91,14 +92,17 @@ def invoice_record(
 
 def _notify_interruption(invoice_id):
     """R2192-28: the holder is told why the delay stops and what is missing."""
-    invoice = Invoice.objects.select_related("purchase_order__holder").get(pk=invoice_id)
+    invoice = Invoice.objects.select_related(
+        "purchase_order__holder", "subsequent_contract__holder"
+    ).get(pk=invoice_id)
     order = invoice.order
+    kind = "bon de commande" if invoice.purchase_order_id else "marché"
     EmailMessage(
         subject=f"Interruption du délai de paiement — facture {invoice.holder_number}",
         body=(
             f"Madame, Monsieur,\n\nLe délai de paiement de votre facture n° "
             f"{invoice.holder_number} ({format_euros(invoice.amount_incl_tax)} TTC), relative "
-            f"au bon de commande {order.number}, est interrompu à compter du "
+            f"au {kind} {order.number}, est interrompu à compter du "
             f"{invoice.interrupted_on:%d/%m/%Y} (articles R2192-27 et R2192-28 du code de la "
             f"commande publique).\n\nPièces ou mentions à fournir ou à compléter :\n"
             f"{invoice.missing_items}\n\nUn nouveau délai de paiement courra à réception de la "
@@ -167,17 +171,21 @@ def invoice_accept(*, invoice, by, on=None, expected_state=None, comment=""):
     with INVOICE_ACTIONS.perform(
         "accept", invoice, by=by, expected_state=expected_state, comment=comment
     ) as step:
-        order = PurchaseOrder.objects.select_for_update().get(pk=step.obj.purchase_order_id)
-        if order.service_done_at is None:
-            # R2191-23 CCP: payment follows the written acceptance of the work.
-            raise ActionRefused(
-                "Acceptation refusée : le service fait n'est pas encore certifié (article "
-                "R2191-23 du code de la commande publique)."
-            )
+        order = None
+        if step.obj.purchase_order_id:
+            order = PurchaseOrder.objects.select_for_update().get(pk=step.obj.purchase_order_id)
+            if order.service_done_at is None:
+                # R2191-23 CCP: payment follows the written acceptance of the work.
+                raise ActionRefused(
+                    "Acceptation refusée : le service fait n'est pas encore certifié (article "
+                    "R2191-23 du code de la commande publique)."
+                )
+        else:
+            contract_payments.check_payable(step.obj)
         day = on or clock.today()
         chronology.invoice_accepted(step.obj, day, clock.today())
         step.obj.accept(on=day)
-    if order.state == OrderState.SERVICE_DONE:
+    if order is not None and order.state == OrderState.SERVICE_DONE:
         order.invoice()
         save(order, by, "Facturé", f"facture n° {step.obj.holder_number} acceptée pour paiement")
     return step.obj
@@ -208,14 +216,15 @@ def invoice_pay(*, invoice, by, on=None, expected_state=None, comment=""):
         locked = step.obj
         day = on or clock.today()
         chronology.payment(locked, day, clock.today())
+        # What is paid is the net amount: an instalment's advance repayment is deducted.
         lateness = late_payment.lateness(
-            locked.amount_incl_tax, locked.due_date, day, LatePaymentRate.table()
+            locked.net_amount, locked.due_date, day, LatePaymentRate.table()
         )
         locked.pay()
     payment = Payment(
         invoice=locked,
         paid_on=day,
-        amount=locked.amount_incl_tax,
+        amount=locked.net_amount,
         days_late=lateness.days,
         ecb_rate=lateness.ecb_rate,
         interest_due=lateness.interest,
@@ -223,6 +232,8 @@ def invoice_pay(*, invoice, by, on=None, expected_state=None, comment=""):
         recorded_by=by,
     )
     save(payment, by, "Paiement enregistré")
+    if not locked.purchase_order_id:
+        return locked  # a contract is closed by its own action, with its final statement
     order = PurchaseOrder.objects.select_for_update().get(pk=locked.purchase_order_id)
     pending = order.invoices.filter(state__in=PENDING_INVOICE_STATES).exclude(
         kind=InvoiceKind.CREDIT_NOTE

@@ -1,5 +1,6 @@
-"""Pages of subsequent contracts: the awarded contract, its EJ and imputation, its
-notification, its documents and its team."""
+"""Pages of subsequent contracts: the contract with its phases as a timeline (dates,
+deliverables, instalments), its financial summary, its EJ, imputation and advance, its
+documents and its team. The POSTs of its execution are views/contract_execution.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,14 +8,23 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from procurement import roles
+from procurement import clock, roles
 from procurement.web import action_forms, attempt, errors_text, run_action
 from teams.team_views import panel
 
 from .. import services
 from ..forms.consultations import ContractForm
-from ..models import Document, SubsequentContract
-from ..models.consultations import PHASE_LABELS
+from ..forms.contracts import ContractInvoiceForm, DeliverableForm, GuaranteeForm
+from ..models import (
+    ContractPhase,
+    Deliverable,
+    Document,
+    Invoice,
+    LatePaymentRate,
+    SubsequentContract,
+)
+from ..services import contract_payments
+from ..services.contract_execution import closing_blockers
 from ..timeline import timeline
 
 
@@ -32,22 +42,97 @@ DETAIL_QUERYSET = SubsequentContract.objects.select_related(
     "team__holder",
     "awarded_by",
 ).prefetch_related(
-    "phases",
+    Prefetch(
+        "phases",
+        queryset=ContractPhase.objects.select_related("revision").prefetch_related(
+            Prefetch("deliverables", queryset=Deliverable.objects.order_by("kind", "pk"))
+        ),
+    ),
+    Prefetch(
+        "invoices",
+        queryset=Invoice.objects.select_related("payment", "contract_phase").order_by("pk"),
+    ),
     "holder__members",
-    Prefetch("documents", queryset=Document.objects.without_content().order_by("kind", "pk")),
+    Prefetch(
+        "documents",
+        queryset=Document.objects.without_content()
+        .select_related("contract_phase")
+        .order_by("kind", "contract_phase__position", "pk"),
+    ),
 )
+
+
+def phase_rows(contract, phases, invoices, user, today):
+    """Each phase with its deliverables, its instalment and what this user may do on it."""
+    rates = LatePaymentRate.table()
+    live = {i.contract_phase_id: i for i in invoices if i.contract_phase_id and i.state != "rejected"}
+    may_invoice = contract.abilities(user)["record_invoice"]
+    rows = []
+    for phase in phases:
+        instalment = live.get(phase.pk)
+        abilities = phase.abilities(user)
+        rows.append(
+            {
+                "phase": phase,
+                "revision": getattr(phase, "revision", None),
+                "deliverables": list(phase.deliverables.all()),
+                "actions": action_forms(
+                    phase, user, services.PHASE_ACTIONS, id_prefix=f"phase{phase.pk}-"
+                ),
+                "id_prefix": f"phase{phase.pk}-",
+                "action_url": f"{contract.get_absolute_url()}phases/{phase.pk}/action/",
+                "upload_form": (
+                    DeliverableForm(phase=phase, auto_id=f"phase{phase.pk}-upload-%s")
+                    if abilities["upload"] and contract.abilities(user)["follow"]
+                    else None
+                ),
+                "instalment": instalment,
+                "instalment_late": instalment.lateness(today, rates) if instalment else None,
+                "instalment_form": (
+                    ContractInvoiceForm(
+                        initial={"received_on": today}, auto_id=f"phase{phase.pk}-invoice-%s"
+                    )
+                    if may_invoice and phase.state == "accepted" and instalment is None
+                    else None
+                ),
+            }
+        )
+    return rows
 
 
 @login_required
 def contract_detail(request, pk):
     contract = get_contract_for_user(request.user, pk, DETAIL_QUERYSET)
-    abilities = contract.abilities(request.user)
+    user = request.user
+    abilities = contract.abilities(user)
+    today = clock.today()
+    phases = list(contract.phases.all())
+    invoices = list(contract.invoices.all())
+    advance_invoice = next(
+        (i for i in invoices if i.kind == "advance" and i.state != "rejected"), None
+    )
     context = {
         "object": contract,
         "abilities": abilities,
-        "phases": [(p, PHASE_LABELS[p.phase]) for p in contract.phases.all()],
+        "phase_rows": phase_rows(contract, phases, invoices, user, today),
+        "figures": contract_payments.figures(contract, phases, invoices),
+        "invoices": invoices,
+        "advance_invoice": advance_invoice,
+        "advance_form": (
+            ContractInvoiceForm(initial={"received_on": today}, auto_id="advance-%s")
+            if abilities["record_invoice"] and contract.has_advance and advance_invoice is None
+            else None
+        ),
+        "guarantee_form": (
+            GuaranteeForm(initial={"on": today}, auto_id="guarantee-%s")
+            if abilities["record_guarantee"] and contract.guarantee_received_on is None
+            else None
+        ),
+        "closing_blockers": (
+            closing_blockers(contract) if contract.state in ("completed", "terminated") else []
+        ),
         "documents": list(contract.documents.all()) if abilities["download_pdf"] else [],
-        "action_forms": action_forms(contract, request.user, services.CONTRACT_ACTIONS),
+        "action_forms": action_forms(contract, user, services.CONTRACT_ACTIONS),
         "timeline": timeline(contract),
         "edit_form": ContractForm(instance=contract) if abilities["edit"] else None,
     }

@@ -11,7 +11,7 @@ from procurement.web import action_forms, attempt, errors_text, run_action
 
 from .. import services
 from ..forms import InterestPaidForm, InvoiceForm
-from ..models import Invoice, LatePaymentRate, PurchaseOrder
+from ..models import Invoice, LatePaymentRate, PriceRevision, PurchaseOrder, SubsequentContract
 from ..services.invoices import INVOICEABLE_STATES
 from ..timeline import timeline
 
@@ -44,12 +44,22 @@ def invoices_context(order, user, today):
 def _get_invoice_for_user(user, pk):
     invoice = get_object_or_404(
         Invoice.objects.select_related(
-            "purchase_order__request", "purchase_order__holder", "purchase_order__agreement"
+            "purchase_order__request",
+            "purchase_order__holder",
+            "purchase_order__agreement",
+            "subsequent_contract__request",
+            "subsequent_contract__holder",
+            "contract_phase",
         ),
         pk=pk,
     )
     # Visible exactly when its order is: 404 otherwise, so nothing leaks.
-    get_object_or_404(PurchaseOrder.objects.visible_to(user), pk=invoice.purchase_order_id)
+    if invoice.purchase_order_id:
+        get_object_or_404(PurchaseOrder.objects.visible_to(user), pk=invoice.purchase_order_id)
+    else:
+        get_object_or_404(
+            SubsequentContract.objects.visible_to(user), pk=invoice.subsequent_contract_id
+        )
     return invoice
 
 
@@ -83,6 +93,11 @@ def invoice_detail(request, pk):
             "order": invoice.order,
             "late": invoice.lateness(today, LatePaymentRate.table()),
             "payment": payment,
+            "revision": (
+                PriceRevision.objects.filter(phase_id=invoice.contract_phase_id).first()
+                if invoice.contract_phase_id
+                else None
+            ),
             "interest_form": (
                 InterestPaidForm(initial={"on": today})
                 if payment
