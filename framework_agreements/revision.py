@@ -79,8 +79,11 @@ def index_of(month):
 
 
 def revise_with_indices(price, agreement, base_month, month):
-    """The revision of `price` for work completed in `month`, with the stored indices."""
-    return revise(
+    """The revision of `price` for work completed in `month`, with the stored indices, which
+    are final from now on."""
+    from .indices import mark_used
+
+    result = revise(
         price,
         fixed_part=agreement.revision_fixed_part,
         variable_part=agreement.revision_variable_part,
@@ -89,3 +92,5 @@ def revise_with_indices(price, agreement, base_month, month):
         base_month=month_of(base_month),
         month=month_of(month),
     )
+    mark_used(result.base_month, result.month)
+    return result

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.agreement_list, name="list"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("titulaires/<int:pk>/", views.holder_detail, name="holder"),
+    path("indices-syntec/", views.index_list, name="indices"),
+    path("indices-syntec/import/", views.index_import, name="index_import"),
 ]

@@ -79,9 +79,7 @@ def check_rate(rate, *, sme_minimum=None):
             "du code de la commande publique)."
         )
     if rate > MAXIMUM_RATE:
-        return (
-            f"Le taux de l'avance ne peut dépasser {MAXIMUM_RATE} % du montant du marché."
-        )
+        return f"Le taux de l'avance ne peut dépasser {MAXIMUM_RATE} % du montant du marché."
     return None
 
 

@@ -1,17 +1,24 @@
 """What each role sees first: the work waiting for them."""
 
-from procurement import roles
+from django.db.models import OuterRef, Q, Subquery
+
+from procurement import clock, roles
 
 from .enums import OrderState, RequestState
 from .models import (
     Consultation,
     ConsultationState,
+    ContractPhase,
+    ContractState,
     Invoice,
     InvoiceState,
+    PhaseState,
     PurchaseOrder,
+    SubsequentContract,
     TeamRequest,
 )
 from .models.consultations import ENDED_CONSULTATION_STATES
+from .models.payments import PENDING_INVOICE_STATES
 
 LIMIT = 10
 
@@ -24,10 +31,49 @@ def _orders(user):
 
 def _invoices(user):
     return (
-        Invoice.objects.filter(purchase_order__in=PurchaseOrder.objects.visible_to(user))
-        .select_related("purchase_order__holder", "purchase_order__request")
+        Invoice.objects.filter(
+            Q(purchase_order__in=PurchaseOrder.objects.visible_to(user))
+            | Q(subsequent_contract__in=SubsequentContract.objects.visible_to(user))
+        )
+        .select_related(
+            "purchase_order__holder",
+            "purchase_order__request",
+            "subsequent_contract__holder",
+            "contract_phase",
+        )
         .order_by("received_on", "pk")
     )
+
+
+def _phases(user, **filters):
+    contracts = SubsequentContract.objects.visible_to(user)
+    return (
+        ContractPhase.objects.filter(contract__in=contracts, **filters)
+        .select_related("contract__holder", "contract__request__department")
+        .order_by("submitted_on", "accepted_on", "pk")
+    )
+
+
+def contracts_in_execution(user, today=None):
+    """The pilot's Local ateliers running, each with its next session (one query)."""
+    today = today or clock.today()
+    upcoming = ContractPhase.objects.filter(contract=OuterRef("pk"), start_on__gte=today).order_by(
+        "start_on"
+    )
+    rows = list(
+        SubsequentContract.objects.visible_to(user)
+        .filter(state__in=[ContractState.NOTIFIED, ContractState.IN_EXECUTION])
+        .select_related("holder", "request__department")
+        .annotate(
+            next_start=Subquery(upcoming.values("start_on")[:1]),
+            next_phase=Subquery(upcoming.values("phase")[:1]),
+            next_place=Subquery(upcoming.values("place")[:1]),
+        )
+        .order_by("next_start", "pk")[:LIMIT]
+    )
+    for row in rows:
+        row.next_label = ContractPhase(phase=row.next_phase).label if row.next_phase else ""
+    return rows
 
 
 def _consultations(user):
@@ -79,6 +125,11 @@ def dashboard_context(user):
                     "orders",
                     list(_orders(user).filter(state=OrderState.DELIVERED)[:LIMIT]),
                 ),
+                (
+                    "Phases de marchés subséquents à accepter",
+                    "phases",
+                    list(_phases(user, state=PhaseState.SUBMITTED)[:LIMIT]),
+                ),
             ]
         }
     if roles.is_finance(user):
@@ -102,6 +153,15 @@ def dashboard_context(user):
                     "Service fait, facture attendue",
                     "orders",
                     list(_orders(user).filter(state=OrderState.SERVICE_DONE)[:LIMIT]),
+                ),
+                (
+                    "Phases acceptées, acompte attendu",
+                    "phases",
+                    list(
+                        _phases(user, state=PhaseState.ACCEPTED)
+                        .exclude(invoices__state__in=[*PENDING_INVOICE_STATES, InvoiceState.PAID])
+                        .order_by("accepted_on", "pk")[:LIMIT]
+                    ),
                 ),
                 (
                     "Intérêts moratoires et indemnités à payer (45 jours, art. R2192-36)",
@@ -139,6 +199,11 @@ def dashboard_context(user):
                             state__in=[ConsultationState.DRAFT, *ENDED_CONSULTATION_STATES]
                         )[:LIMIT]
                     ),
+                ),
+                (
+                    "Ateliers Local en exécution et prochaine session",
+                    "contracts",
+                    contracts_in_execution(user),
                 ),
                 (
                     "Ateliers en cours sur mon territoire",

@@ -11,6 +11,7 @@ from framework_agreements import ceiling
 from framework_agreements.models import CommitmentEntry, FrameworkAgreement, NumberSequence
 from procurement.money import format_euros
 
+from . import contract_invariants
 from .enums import OrderState
 from .models import Document, PurchaseOrder, SubsequentContract
 
@@ -132,6 +133,7 @@ CHECKS = [
     ("Registre et commandes", ledger_matches_orders),
     ("Numérotation sans trou", gapless_numbers),
     ("Documents conservés", documents),
+    *contract_invariants.CHECKS,
 ]
 
 

@@ -69,9 +69,7 @@ class Action:
         initial = {"expected_state": getattr(obj, "state", "")}
         if obj is not None and self.initial:
             initial.update(self.initial(obj))
-        return self.form_class()(
-            data, files, initial=initial, auto_id=f"{id_prefix}{self.name}-%s"
-        )
+        return self.form_class()(data, files, initial=initial, auto_id=f"{id_prefix}{self.name}-%s")
 
     def run(self, obj, *, by, **data):
         """Call the service with the object under its keyword (order=…, team_request=…)."""

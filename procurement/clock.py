@@ -37,3 +37,7 @@ def frozen(moment):
 def local_date(moment):
     """The date, in Paris, of a stored timestamp."""
     return timezone.localdate(moment)
+
+
+def is_frozen():
+    return _frozen.get() is not None

@@ -24,3 +24,19 @@ def format_euros(amount):
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
     return f"{sign}{NBSP.join(groups)},{cents}{NBSP}€"
+
+
+def adds_up(total, parts, name):
+    """A check constraint: `total` equals the sum of `parts`, to the cent.
+
+    Written as |total − Σ parts| < half a cent rather than an equality: SQLite keeps decimals
+    as binary floats, where two equal sums of cents may differ in the last bit. On PostgreSQL
+    (numeric) the two forms are the same rule."""
+    from django.db.models import CheckConstraint, F, Value
+    from django.db.models.functions import Abs
+    from django.db.models.lookups import LessThan
+
+    difference = F(total)
+    for part in parts:
+        difference = difference - F(part)
+    return CheckConstraint(condition=LessThan(Abs(difference), Value(Decimal("0.005"))), name=name)

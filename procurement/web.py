@@ -52,8 +52,7 @@ def run_action(request, obj, catalogue, name, *, redirect_to):
 def action_forms(obj, user, catalogue, id_prefix=""):
     """[(action, form)] for the actions this user may perform now."""
     return [
-        (action, action.form(obj, id_prefix=id_prefix))
-        for action in catalogue.available(obj, user)
+        (action, action.form(obj, id_prefix=id_prefix)) for action in catalogue.available(obj, user)
     ]
 
 

@@ -95,8 +95,10 @@ def make_contract(
     declined=False,
     accepted=None,
     indices=True,
+    finance=None,
 ):
-    """A contract in `state`; `accepted` phases (default: all for completed/closed)."""
+    """A contract in `state`; `accepted` phases (default: all for completed/closed, one for
+    terminated). A closed contract has its advance and instalments paid (needs `finance`)."""
     consultation = make_consultation(
         pilot,
         buyer,
@@ -122,7 +124,13 @@ def make_contract(
     with clock.frozen(STARTED_ON):
         services.contract_start(contract=fresh(contract), by=buyer)
     if accepted is None:
-        accepted = 5 if state in ("completed", "closed") else 0
+        accepted = {"completed": 5, "closed": 5, "terminated": 1}.get(state, 0)
+    if state == "closed":
+        invoice_advance(fresh(contract), finance)
+        execute_and_invoice(contract, pilot, finance)
+        with clock.frozen(datetime.date(2028, 1, 10)):
+            services.contract_close(contract=fresh(contract), by=finance)
+        return fresh(contract)
     for phase in fresh(contract).phases.order_by("position")[:accepted]:
         run_phase(phase, pilot)
     if state == "terminated":
@@ -136,7 +144,9 @@ def make_contract(
 def pay(invoice, finance, on):
     with clock.frozen(on):
         services.invoice_accept(invoice=invoice, by=finance)
-        return services.invoice_pay(invoice=invoice.__class__.objects.get(pk=invoice.pk), by=finance)
+        return services.invoice_pay(
+            invoice=invoice.__class__.objects.get(pk=invoice.pk), by=finance
+        )
 
 
 def invoice_phase(contract, phase_name, finance, *, paid=True):

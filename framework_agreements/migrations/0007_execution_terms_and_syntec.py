@@ -118,4 +118,15 @@ class Migration(migrations.Migration):
             name='recorded_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.AddField(
+            model_name='historicalsyntecindex',
+            name='used',
+            field=models.BooleanField(default=False, verbose_name='utilisée dans une révision'),
+        ),
+        migrations.AddField(
+            model_name='syntecindex',
+            name='used',
+            field=models.BooleanField(default=False, verbose_name='utilisée dans une révision'),
+        ),
+    
     ]

@@ -16,6 +16,9 @@ class SyntecIndex(models.Model):
     value = models.DecimalField(
         "valeur de l'indice", max_digits=7, decimal_places=1, validators=[MinValueValidator(1)]
     )
+    # Set when a price revision used the value: a published value is final, and a revision
+    # already computed must keep reading the same S and S0.
+    used = models.BooleanField("utilisée dans une révision", default=False)
     recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

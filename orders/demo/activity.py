@@ -61,6 +61,14 @@ TERRITORIES = {
         ("Pays de Dol et de la Baie du Mont-Saint-Michel", "epci"),
         ("Plélan-le-Grand", "commune"),
         ("Sens-de-Bretagne", "commune"),
+        ("La Guerche-de-Bretagne", "commune"),
+        ("Bruz", "commune"),
+        ("Pacé", "commune"),
+        ("Betton", "commune"),
+        ("Mordelles", "commune"),
+        ("Melesse", "commune"),
+        ("Val d'Ille-Aubigné", "epci"),
+        ("Brocéliande Communauté", "epci"),
     ],
     "29": [
         ("Douarnenez", "commune"),
@@ -218,13 +226,22 @@ def requests_and_orders(users, flash):
         )
         make([("submit", ""), ("reject", "Territoire déjà accompagné en 2024.")], today - 30 * DAY)
         make([("submit", ""), ("withdraw", "Élections municipales : projet reporté.")], today)
-        for index, (state, ago) in enumerate(local.SCENARIOS):
+        extra = local.EXECUTION_SCENARIOS if pilot_name == "pilote35" else []
+        for index, (state, ago, plan) in enumerate(local.SCENARIOS + extra):
             # Local requests, accepted before their consultation was prepared.
             start = today - ((ago or 3) + 20) * DAY
             request = make(
                 [("submit", ""), ("accept", "Projet retenu par la DGALN.")], start, fmt="local"
             )
-            local.run(request, state, ago, buyer, index + (pilot_name == "pilote29"))
+            local.run(
+                request,
+                state,
+                ago,
+                buyer,
+                index + (pilot_name == "pilote29"),
+                plan=plan,
+                users={**users, "pilot": pilot},
+            )
         for state, ago, options in scenarios:
             if options.get("late_across_half_year"):
                 # Due the day before a 1 January or 1 July, paid 20 days later: the interest

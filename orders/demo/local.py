@@ -8,6 +8,8 @@ from orders import services
 from orders.models import Consultation
 from procurement import clock
 
+from . import execution
+
 DAY = datetime.timedelta(days=1)
 PHASES = ["kickoff", "diagnosis", "strategy", "roadmap", "final_report"]
 SHARES = [Decimal("0.10"), Decimal("0.25"), Decimal("0.25"), Decimal("0.25"), Decimal("0.15")]
@@ -16,14 +18,24 @@ JUSTIFICATIONS = {
     "method": "Démarche en trois séminaires {quality}, avec restitutions publiques.",
     "team": "Équipe pluridisciplinaire {quality} ; chef de projet expérimenté.",
 }
-# (state, days ago the consultation was launched)
+# (state, days ago the consultation was launched, what the awarded contract goes through)
 SCENARIOS = [
-    ("draft", None),
-    ("launched", 10),
-    ("evaluating", 40),
-    ("awarded", 150),
-    ("unsuccessful", 70),
-    ("cancelled", 60),
+    ("draft", None, None),
+    ("launched", 10, None),
+    ("evaluating", 40, None),
+    ("awarded", 150, "running"),
+    ("unsuccessful", 70, None),
+    ("cancelled", 60, None),
+]
+# More contracts for one pilot: every execution state (see demo/execution.py).
+EXECUTION_SCENARIOS = [
+    ("awarded", 55, "awarded"),
+    ("awarded", 75, "notified"),
+    ("awarded", 240, "advance_repaid"),
+    ("awarded", 300, "revised"),
+    ("awarded", 280, "terminated"),
+    ("awarded", 430, "completed"),
+    ("awarded", 500, "closed"),
 ]
 
 
@@ -35,8 +47,8 @@ def _deadline(day):
     return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
 
 
-def run(request, state, launched_ago, buyer, index):
-    """One consultation of `request`, driven to `state`."""
+def run(request, state, launched_ago, buyer, index, *, plan=None, users=None):
+    """One consultation of `request`, driven to `state`; an awarded contract follows `plan`."""
     today = clock.today()
     launched = today - (launched_ago or 3) * DAY
     with _at(launched - 7 * DAY):
@@ -143,19 +155,7 @@ def run(request, state, launched_ago, buyer, index):
     if state == "awarded":
         with _at(launched + 45 * DAY):
             contract = services.consultation_award(consultation=_fresh(consultation), by=buyer)
-        with _at(launched + 50 * DAY):
-            services.contract_update(
-                contract=contract,
-                by=buyer,
-                ej_number=f"22{contract.pk:08d}",
-                budget_programme="135",
-                budget_centre="0135-CDGA-C001",
-                budget_domain="0135-07",
-                budget_activity="013507AT0002",
-            )
-            services.contract_notify(
-                contract=contract.__class__.objects.get(pk=contract.pk), by=buyer
-            )
+        execution.run(contract, plan, launched + 45 * DAY, users, shift=index % 3)
     return consultation
 
 

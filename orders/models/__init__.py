@@ -14,6 +14,7 @@ from .consultations import (
     memo_path,
 )
 from .contracts import ContractState, SubsequentContract
+from .documents import Document, DocumentKind
 from .execution import (
     ContractPhase,
     Deliverable,
@@ -21,7 +22,6 @@ from .execution import (
     PhaseState,
     PriceRevision,
 )
-from .documents import Document, DocumentKind
 from .payments import Invoice, InvoiceKind, InvoiceState, LatePaymentRate, Payment
 from .purchase_orders import (
     HolderDecline,

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -14,6 +13,7 @@ from framework_agreements.models import FrameworkAgreement, Holder, Lot
 from procurement import clock, roles
 from procurement.fields import date_field, text_field
 from procurement.models import Service, User
+from procurement.money import adds_up
 
 from .consultations import Consultation, Offer
 from .requests import TeamRequest
@@ -116,8 +116,9 @@ class SubsequentContract(FSMModelMixin, models.Model):
             models.UniqueConstraint(
                 fields=["agreement", "year", "sequence"], name="contract_number_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(total_incl_tax=models.F("total_excl_tax") + models.F("total_vat")),
+            adds_up(
+                "total_incl_tax",
+                ["total_excl_tax", "total_vat"],
                 name="contract_incl_tax_is_excl_plus_vat",
             ),
         ]

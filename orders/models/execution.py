@@ -11,6 +11,7 @@ from django.db.models import Q
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from procurement import clock
 from procurement.fields import date_field, text_field
 from procurement.models import User
 
@@ -58,9 +59,7 @@ class ContractPhase(FSMModelMixin, models.Model):
     amount_excl_tax = models.DecimalField("prix HT", max_digits=12, decimal_places=2)
     vat = models.DecimalField("TVA", max_digits=12, decimal_places=2)
     amount_incl_tax = models.DecimalField("prix TTC", max_digits=12, decimal_places=2)
-    state = FSMField(
-        "état", default=PhaseState.PLANNED, choices=PhaseState.choices, protected=True
-    )
+    state = FSMField("état", default=PhaseState.PLANNED, choices=PhaseState.choices, protected=True)
     start_on = date_field("du", null=True, blank=True)
     end_on = date_field("au", null=True, blank=True)
     place = models.CharField("lieu", max_length=200, blank=True)
@@ -179,7 +178,7 @@ class Deliverable(models.Model):
     size = models.PositiveIntegerField("taille (octets)")
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+    uploaded_at = models.DateTimeField("déposé le", default=clock.now)
 
     class Meta:
         ordering = ["phase", "kind", "uploaded_at", "pk"]

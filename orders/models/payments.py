@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from procurement import roles
 from procurement.fields import date_field, text_field
 from procurement.models import User
+from procurement.money import adds_up
 
 from .. import late_payment
 
@@ -128,8 +129,9 @@ class Invoice(FSMModelMixin, models.Model):
                 condition=Q(advance_repayment__lte=F("amount_incl_tax")),
                 name="invoice_repayment_within_amount",
             ),
-            models.CheckConstraint(
-                condition=Q(amount_incl_tax=F("amount_excl_tax") + F("vat")),
+            adds_up(
+                "amount_incl_tax",
+                ["amount_excl_tax", "vat"],
                 name="invoice_incl_tax_is_excl_plus_vat",
             ),
         ]
@@ -182,9 +184,7 @@ class Invoice(FSMModelMixin, models.Model):
     def due_date(self):
         if self.kind == InvoiceKind.CREDIT_NOTE:
             return None
-        return late_payment.due_date_from(
-            self.delay_start, self.interrupted_on, self.completed_on
-        )
+        return late_payment.due_date_from(self.delay_start, self.interrupted_on, self.completed_on)
 
     def lateness(self, today, rates):
         """Days late, rate and interest: on the payment date once paid, else on `today`."""

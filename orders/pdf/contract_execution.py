@@ -17,7 +17,10 @@ def _contract_block(contract, s):
         Paragraph("Marché", s["h2"]),
         key_values(
             [
-                ("Marché subséquent", esc(f"n° {contract.number} — {contract.consultation.subject}")),
+                (
+                    "Marché subséquent",
+                    esc(f"n° {contract.number} — {contract.consultation.subject}"),
+                ),
                 ("Accord-cadre", esc(f"{agreement.reference} — {contract.lot}")),
                 ("Territoire", esc(contract.request.department.name)),
                 ("Engagement juridique", esc(contract.ej_number or "—")),
@@ -47,7 +50,10 @@ def phase_certificate_pdf(phase, deliverables):
     story += _contract_block(contract, s)
     story += sections.holder(contract.holder, s)
     when = f"du {date(phase.start_on)} au {date(phase.end_on)}"
-    rows = [("Phase", esc(phase.label)), ("Dates", esc(when + (f" — {phase.place}" if phase.place else "")))]
+    rows = [
+        ("Phase", esc(phase.label)),
+        ("Dates", esc(when + (f" — {phase.place}" if phase.place else ""))),
+    ]
     for item in deliverables:
         rows.append(
             (
@@ -100,7 +106,7 @@ def phase_certificate_pdf(phase, deliverables):
     )
 
 
-def advance_certificate_pdf(contract, invoice, by):
+def advance_certificate_pdf(contract, invoice, by, on):
     s = styles()
     months = contract.duration_months
     base = advance_rules.base(contract.total_incl_tax, months)
@@ -118,7 +124,7 @@ def advance_certificate_pdf(contract, invoice, by):
     story = header(
         s,
         "Certificat pour le paiement de l'avance",
-        [f"Marché subséquent n° {esc(contract.number)}", f"Établi le {date(invoice.created_at)}"],
+        [f"Marché subséquent n° {esc(contract.number)}", f"Établi le {date(on)}"],
     )
     story += _contract_block(contract, s)
     story += sections.holder(contract.holder, s)
@@ -131,7 +137,10 @@ def advance_certificate_pdf(contract, invoice, by):
         Paragraph("Calcul de l'avance", s["h2"]),
         key_values(
             [
-                ("Demande du titulaire", esc(f"n° {invoice.holder_number}, reçue le ") + date(invoice.received_on)),
+                (
+                    "Demande du titulaire",
+                    esc(f"n° {invoice.holder_number}, reçue le ") + date(invoice.received_on),
+                ),
                 ("Taux", f"{contract.advance_rate} %".replace(".", ",")),
                 ("Assiette", esc(base_text)),
                 ("Montant de l'avance", f"<b>{format_euros(contract.advance_amount)}</b> TTC"),
@@ -156,7 +165,11 @@ def advance_certificate_pdf(contract, invoice, by):
             s["small"],
         ),
         Spacer(1, 3 * mm),
-        signatures(s, "Le titulaire (pour information)", f"Le {date(invoice.created_at)},<br/>{_signer(by)}"),
+        signatures(
+            s,
+            "Le titulaire (pour information)",
+            f"Le {date(on)},<br/>{_signer(by)}",
+        ),
     ]
     return build(
         story,
@@ -175,7 +188,7 @@ def closing_statement_pdf(contract, result, by):
     )
     story += _contract_block(contract, s)
     story += sections.holder(contract.holder, s)
-    rows = [["Phase", "Prix HT", "Coef.", "Révisé HT", "TVA", "TTC", "Avance\nprécomptée", "Net payé"]]
+    rows = [["Phase", "Prix HT (P0)", "Coef.", "Révisé HT", "TTC", "Avance déduite", "Net payé"]]
     for line in result.lines:
         rows.append(
             [
@@ -183,7 +196,6 @@ def closing_statement_pdf(contract, result, by):
                 format_euros(line.price_excl_tax),
                 f"{line.coefficient}".replace(".", ",") if line.coefficient else "—",
                 format_euros(line.revised_excl_tax),
-                format_euros(line.vat),
                 format_euros(line.amount_incl_tax),
                 format_euros(line.repayment),
                 format_euros(line.paid),
@@ -195,28 +207,38 @@ def closing_statement_pdf(contract, result, by):
             format_euros(result.price_total),
             "",
             format_euros(result.revised_total),
-            format_euros(result.vat_total),
             format_euros(result.owed),
             format_euros(result.repaid),
             format_euros(result.paid - result.advance_paid),
         ]
     )
-    widths = [42 * mm, 20 * mm, 12 * mm, 20 * mm, 17 * mm, 20 * mm, 18 * mm, 20 * mm]
+    widths = [42 * mm, 23 * mm, 13 * mm, 23 * mm, 23 * mm, 22 * mm, 23 * mm]
     balance = result.balance
     if balance > 0:
         balance_text = f"<b>{format_euros(balance)}</b> restant dû au titulaire"
     elif balance < 0:
-        balance_text = f"<b>{format_euros(-balance)}</b> à reverser par le titulaire (avance non remboursée)"
+        balance_text = (
+            f"<b>{format_euros(-balance)}</b> à reverser par le titulaire (avance non remboursée)"
+        )
     else:
         balance_text = f"<b>{format_euros(0)}</b> — marché soldé"
     story += [
         Paragraph("Acomptes, révision et précompte de l'avance", s["h2"]),
-        grid(rows, widths, right_from=1),
+        grid(
+            rows,
+            widths,
+            right_from=1,
+            extra=[
+                ("FONT", (1, 1), (-1, -1), "Vera", 7.5),
+                ("FONT", (0, -1), (-1, -1), "Vera-Bold", 7.5),
+            ],
+        ),
         Paragraph("Récapitulatif", s["h2"]),
         key_values(
             [
                 ("Prix initial des phases exécutées", format_euros(result.price_total) + " HT"),
                 ("Révision (indice Syntec)", format_euros(result.revision_total) + " HT"),
+                ("TVA", format_euros(result.vat_total)),
                 ("Montant dû", format_euros(result.owed) + " TTC"),
                 ("Avance versée", format_euros(result.advance_paid) + " TTC"),
                 ("Avance remboursée par précompte", format_euros(result.repaid) + " TTC"),
@@ -237,7 +259,11 @@ def closing_statement_pdf(contract, result, by):
             s["small"],
         ),
         Spacer(1, 3 * mm),
-        signatures(s, "Le titulaire (pour acceptation)", f"Le {date(contract.closed_at)},<br/>{_signer(by)}"),
+        signatures(
+            s,
+            "Le titulaire (pour acceptation)",
+            f"Le {date(contract.closed_at)},<br/>{_signer(by)}",
+        ),
     ]
     return build(
         story,

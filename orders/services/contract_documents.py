@@ -1,6 +1,8 @@
 """Stored documents of a subsequent contract's execution (see documents.store): the phase
 certificates, the advance certificate and the closing statement."""
 
+from procurement import clock
+
 from .. import statement
 from ..models import DocumentKind
 from .documents import store
@@ -33,7 +35,7 @@ def store_advance_certificate(contract, by):
     invoice = contract.invoices.filter(kind="advance").order_by("-pk").first()
     return store(
         kind=DocumentKind.ADVANCE_CERTIFICATE,
-        content=advance_certificate_pdf(contract, invoice, by),
+        content=advance_certificate_pdf(contract, invoice, by, clock.today()),
         filename=f"avance-{contract.number}.pdf",
         reference=contract.number,
         agreement=contract.agreement,

@@ -11,7 +11,6 @@ from framework_agreements import ceiling
 from procurement import clock
 from procurement.actions import ActionRefused, Catalogue, save
 from procurement.money import format_euros, to_cents
-from procurement.uploads import PdfField
 from teams import services as team_services
 from teams.services import TeamRefused
 
@@ -169,9 +168,7 @@ def _schedule_initial(phase):
     secondary=True,
 )
 @transaction.atomic
-def phase_schedule(
-    *, phase, by, start_on, end_on, place="", expected_state=None, comment=""
-):
+def phase_schedule(*, phase, by, start_on, end_on, place="", expected_state=None, comment=""):
     """Set or move a phase's dates; a session books the team's experts on those dates (and
     moving it moves the bookings), refused on a conflict with any other confirmed atelier."""
     with PHASE_ACTIONS.perform(
@@ -305,4 +302,3 @@ def guarantee_record(*, contract, by, on):
     chronology.guarantee_received(locked, on, clock.today())
     locked.guarantee_received_on = on
     return save(locked, by, "Garantie à première demande reçue")
-

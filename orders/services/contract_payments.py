@@ -237,8 +237,6 @@ def figures(contract, phases=None, invoices=None):
         paid=sum((i.net_amount for i in paid_rows), ZERO),
         advance=sum((i.amount_incl_tax for i in advances), ZERO),
         advance_paid=sum((i.amount_incl_tax for i in advances if i in paid_rows), ZERO),
-        advance_repaid=sum(
-            (i.advance_repayment for i in paid_rows if i.contract_phase_id), ZERO
-        ),
+        advance_repaid=sum((i.advance_repayment for i in paid_rows if i.contract_phase_id), ZERO),
         remaining=remaining,
     )

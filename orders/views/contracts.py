@@ -65,20 +65,27 @@ DETAIL_QUERYSET = SubsequentContract.objects.select_related(
 def phase_rows(contract, phases, invoices, user, today):
     """Each phase with its deliverables, its instalment and what this user may do on it."""
     rates = LatePaymentRate.table()
-    live = {i.contract_phase_id: i for i in invoices if i.contract_phase_id and i.state != "rejected"}
+    live = {
+        i.contract_phase_id: i for i in invoices if i.contract_phase_id and i.state != "rejected"
+    }
     may_invoice = contract.abilities(user)["record_invoice"]
+    current = next((p.pk for p in phases if p.state != "accepted"), None)
     rows = []
     for phase in phases:
         instalment = live.get(phase.pk)
         abilities = phase.abilities(user)
+        actions = action_forms(phase, user, services.PHASE_ACTIONS, id_prefix=f"phase{phase.pk}-")
+        delivered = {d.kind for d in phase.deliverables.all()}
+        if not set(phase.required_deliverables) <= delivered:
+            # Offered once every deliverable is in (the service refuses it before, too).
+            actions = [(a, f) for a, f in actions if a.name != "submit"]
         rows.append(
             {
                 "phase": phase,
+                "open": phase.pk == current or (instalment is None and phase.state == "accepted"),
                 "revision": getattr(phase, "revision", None),
                 "deliverables": list(phase.deliverables.all()),
-                "actions": action_forms(
-                    phase, user, services.PHASE_ACTIONS, id_prefix=f"phase{phase.pk}-"
-                ),
+                "actions": actions,
                 "id_prefix": f"phase{phase.pk}-",
                 "action_url": f"{contract.get_absolute_url()}phases/{phase.pk}/action/",
                 "upload_form": (

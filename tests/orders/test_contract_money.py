@@ -92,7 +92,8 @@ def test_syntec_revision_of_30_000_with_300_then_309_gives_30_765():
 
 
 def test_the_coefficient_is_rounded_half_up_to_four_decimals():
-    # 0.15 + 0.85 × 301.1 / 300 = 1.0031166…  → 1.0031 ; 0.15 + 0.85 × 300.3 / 300 = 1.00085 → 1.0009
+    # 0.15 + 0.85 × 301.1 / 300 = 1.0031166… → 1.0031
+    # 0.15 + 0.85 × 300.3 / 300 = 1.00085 exactly → 1.0009 (half-up)
     assert revision.coefficient(D("0.15"), D("0.85"), D("301.1"), D("300")) == D("1.0031")
     assert revision.coefficient(D("0.15"), D("0.85"), D("300.3"), D("300")) == D("1.0009")
 
@@ -222,7 +223,10 @@ def test_the_closing_statement_adds_up_with_no_cent_lost(agreement, pilot35, buy
     contract = make_contract(pilot35, buyer, "in_execution", indices=False)
     # Odd indices: revised amounts with cents in every line.
     seed_indices(
-        {datetime.date(2027, m, 1): (D("300.0") + D(m) / 3).quantize(D("0.1")) for m in range(4, 11)}
+        {
+            datetime.date(2027, m, 1): (D("300.0") + D(m) / 3).quantize(D("0.1"))
+            for m in range(4, 11)
+        }
     )
     SyntecIndex.objects.filter(month=datetime.date(2027, 3, 1)).update(value=D("299.7"))
     invoice_advance(contract, finance)

@@ -13,8 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from orders.demo import activity, reference
+from orders.demo import activity, execution, reference
 from orders.models import TeamRequest
+from procurement import clock
 
 
 class Command(BaseCommand):
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             users, created = reference.accounts(password)
             flash, _local = reference.agreements()
             reference.experts()
+            execution.syntec_series(clock.today())
             if TeamRequest.objects.exists():
                 self.stdout.write("Demandes déjà présentes : données de référence mises à jour.")
             else:
