@@ -61,9 +61,10 @@ def fresh(contract):
     return SubsequentContract.objects.get(pk=contract.pk)
 
 
-def run_phase(phase, by, *, accept=True):
-    """Schedule the phase in its month, record its deliverables, submit, accept."""
-    month = phase_month(phase.position)
+def run_phase(phase, by, *, accept=True, shift=0):
+    """Schedule the phase in its month, record its deliverables, submit, accept. `shift`
+    moves the days (two contracts of one holder never share a session's dates)."""
+    month = phase_month(phase.position) + 2 * shift * datetime.timedelta(days=1)
     with clock.frozen(month):
         services.phase_schedule(
             phase=phase,
@@ -96,6 +97,7 @@ def make_contract(
     accepted=None,
     indices=True,
     finance=None,
+    shift=0,
 ):
     """A contract in `state`; `accepted` phases (default: all for completed/closed, one for
     terminated). A closed contract has its advance and instalments paid (needs `finance`)."""
@@ -132,7 +134,7 @@ def make_contract(
             services.contract_close(contract=fresh(contract), by=finance)
         return fresh(contract)
     for phase in fresh(contract).phases.order_by("position")[:accepted]:
-        run_phase(phase, pilot)
+        run_phase(phase, pilot, shift=shift)
     if state == "terminated":
         with clock.frozen(phase_month(accepted + 1)):
             services.contract_terminate(

@@ -5,9 +5,9 @@ import datetime
 import pytest
 
 from orders import services
-from orders.models import Offer, RequestAttachment, SubsequentContract
-from procurement import clock
+from orders.models import Offer, RequestAttachment
 from teams import services as team_services
+from tests.contract_factories import make_contract
 from tests.factories import (
     ExpertFactory,
     make_agreement,
@@ -57,10 +57,7 @@ def world(all_users, settings):
     )
     offer = consultation.offers.filter(status="submitted").first()
     Offer.objects.filter(pk=offer.pk).update(memo="attachments/x.pdf")
-    with clock.frozen(datetime.date(2027, 4, 5)):
-        contract_source = make_consultation(
-            u["pilot35"], u["buyer"], "awarded", start=datetime.date(2027, 3, 1)
-        )
+    contract = make_contract(u["pilot35"], u["buyer"], "in_execution", accepted=1)
     return {
         "order": order,
         "invoice": invoice,
@@ -69,7 +66,10 @@ def world(all_users, settings):
         ),
         "consultation": consultation,
         "offer": Offer.objects.get(pk=offer.pk),
-        "contract": SubsequentContract.objects.get(consultation=contract_source),
+        "contract": contract,
+        "phase": contract.phases.get(phase="diagnosis"),
+        "accepted_phase": contract.phases.get(phase="kickoff"),
+        "deliverable": contract.phases.get(phase="kickoff").deliverables.get(),
         "request": request,
         "attachment": attachment,
         "expert": order.team.members.first().expert,

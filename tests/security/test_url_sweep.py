@@ -35,6 +35,10 @@ def managers(w, user):
     return roles.is_reference_data_manager(user)
 
 
+def enters_indices(user):
+    return roles.is_finance(user) or roles.is_admin(user)
+
+
 @dataclass
 class Route:
     kwargs: callable = lambda w: {}
@@ -225,6 +229,38 @@ ROUTES = {
         post_only=True,
         write=lambda w, u: bool(services.CONTRACT_ACTIONS.available(w["contract"], u)),
     ),
+    "orders:phase_transition": Route(
+        kwargs=lambda w: {"pk": w["contract"].pk, "phase_pk": w["phase"].pk},
+        variants=lambda w: [{"action": a} for a in [*services.PHASE_ACTIONS.names(), "x"]],
+        post_only=True,
+        write=lambda w, u: bool(services.PHASE_ACTIONS.available(w["phase"], u)),
+    ),
+    "orders:deliverable_upload": Route(
+        kwargs=lambda w: {"pk": w["contract"].pk, "phase_pk": w["phase"].pk},
+        post_only=True,
+        write=lambda w, u: w["contract"].abilities(u)["follow"],
+    ),
+    "orders:deliverable_download": Route(
+        kwargs=lambda w: {"pk": w["contract"].pk, "deliverable_pk": w["deliverable"].pk},
+        read=lambda w, u: w["contract"].abilities(u)["view"],
+    ),
+    "orders:advance_record": Route(
+        kwargs=lambda w: {"pk": w["contract"].pk},
+        post_only=True,
+        write=lambda w, u: w["contract"].abilities(u)["record_invoice"],
+    ),
+    "orders:instalment_record": Route(
+        kwargs=lambda w: {"pk": w["contract"].pk, "phase_pk": w["accepted_phase"].pk},
+        post_only=True,
+        write=lambda w, u: w["contract"].abilities(u)["record_invoice"],
+    ),
+    "orders:guarantee_record": Route(
+        kwargs=lambda w: {"pk": w["contract"].pk},
+        post_only=True,
+        write=lambda w, u: w["contract"].abilities(u)["record_guarantee"],
+    ),
+    "agreements:indices": Route(read=readers, write=lambda w, u: enters_indices(u)),
+    "agreements:index_import": Route(post_only=True, write=lambda w, u: enters_indices(u)),
     "orders:document_download": Route(
         kwargs=lambda w: {"pk": w["order"].documents.first().pk},
         read=lambda w, u: w["order"].abilities(u)["download_pdf"],
@@ -271,6 +307,8 @@ def _current_state(name, world):
         obj = world["request"]
     elif name.startswith(("orders:consultation", "orders:offer")):
         obj = world["consultation"]
+    elif name == "orders:phase_transition":
+        obj = world["phase"]
     elif name.startswith("orders:contract"):
         obj = world["contract"]
     elif "invoice" in name or "payment" in name:
