@@ -101,7 +101,7 @@ def test_a_re_competition_from_launch_to_the_notified_contract(page, live_server
 
     page.goto(f"{live_server.url}/marches/{contract.pk}/")
     page.fill("#id_ej_number", "2200000042")
-    _submit(page, "Imputation et engagement juridique")
+    _submit(page, "Imputation, engagement juridique et avance")
     _submit(page, "Notifier le marché au titulaire (lettre de notification)")
     contract.refresh_from_db()
     assert contract.state == "notified"
