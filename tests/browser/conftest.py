@@ -14,7 +14,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = os.getenv("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium first, even where another build is on the PATH: the suite is checked against
+# the browser a ministry workstation's packaged Chromium resembles, not a test build.
+CHROMIUM = (
+    os.getenv("CHROMIUM_PATH")
+    or (DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).exists() else None)
+    or shutil.which("chromium")
+    or DEBIAN_CHROMIUM
+)
 CHROMIUM_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -67,12 +75,15 @@ def page(browser):
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            where = message.location or {}
+            violations.append(
+                f"{page.url} ({where.get('url')}:{where.get('lineNumber')}): {message.text}"
+            )
+
+    page.on("console", on_console)
     page.set_default_timeout(10_000)
     yield page
     context.close()

@@ -134,9 +134,7 @@ def test_a_local_atelier_from_notification_to_the_final_balance(page, live_serve
 
         # Time passes: the session held today moves into the past, freeing today's dates.
         past = today - datetime.timedelta(days=10 * (6 - position))
-        Booking.objects.filter(team=contract.team, session=phase.phase).update(
-            start=past, end=past
-        )
+        Booking.objects.filter(team=contract.team, session=phase.phase).update(start=past, end=past)
 
     contract = SubsequentContract.objects.get(pk=contract.pk)
     assert contract.state == "completed"

@@ -162,3 +162,38 @@ def test_the_demo_has_local_consultations_in_every_state_for_both_pilots(db):
     assert SubsequentContract.objects.filter(total_excl_tax__gte=Decimal("40000")).exists()
     local = FrameworkAgreement.objects.get(number_prefix="LOCAL")
     assert not local.lots.get().holdings.filter(price_lines__isnull=False).exists()
+
+
+def test_the_demo_runs_contracts_through_every_execution_state(db):
+    from orders import invariants
+    from orders.models import PriceRevision, SubsequentContract
+    from procurement import clock
+
+    call_command("seed_demo")
+    states = set(SubsequentContract.objects.values_list("state", flat=True))
+    assert states == {"awarded", "notified", "in_execution", "completed", "closed", "terminated"}
+    # One advance paid and being repaid; revised instalments across index months; one
+    # terminated early with its unexecuted part released; one closed with its statement.
+    repaying = (
+        SubsequentContract.objects.filter(invoices__kind="advance", invoices__state="paid")
+        .filter(invoices__advance_repayment__gt=0)
+        .distinct()
+    )
+    assert repaying.filter(state="in_execution").exists()
+    months = PriceRevision.objects.values("phase__contract").distinct()
+    assert any(
+        PriceRevision.objects.filter(phase__contract=row["phase__contract"])
+        .values("month")
+        .distinct()
+        .count()
+        >= 2
+        for row in months
+    )
+    terminated = SubsequentContract.objects.get(state="terminated")
+    assert terminated.released_amount > 0 and terminated.advance_declined
+    closed = SubsequentContract.objects.get(state="closed")
+    assert closed.documents.filter(kind="closing_statement").exists()
+    # Nothing in the future, and every invariant holds.
+    today = clock.today()
+    assert not SubsequentContract.objects.filter(phases__accepted_on__gt=today).exists()
+    assert invariants.breaches() == []
