@@ -17,10 +17,15 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
 	else echo "npm not found: browser accessibility tests will be skipped"; fi
 
+# `make run PORT=8001` serves on another port. The task worker (e-mails) runs beside the server
+# and stops with it.
+PORT ?= 8000
+
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # TEST_WORKERS=0 runs the suite in one process (easier to debug).
 TEST_WORKERS ?= auto

@@ -2,6 +2,7 @@
 
 from django.db.models import OuterRef, Q, Subquery
 
+from notifications.models import MessageStatus, OutgoingMessage
 from procurement import clock, roles
 
 from .enums import OrderState, RequestState
@@ -21,6 +22,15 @@ from .models.consultations import ENDED_CONSULTATION_STATES
 from .models.payments import PENDING_INVOICE_STATES
 
 LIMIT = 10
+
+
+class Panel(list):
+    """The first LIMIT rows of a queryset, and how many there are in all (two queries,
+    whatever the number of rows)."""
+
+    def __init__(self, queryset):
+        super().__init__(queryset[:LIMIT])
+        self.total = queryset.count()
 
 
 def _orders(user):
@@ -60,7 +70,7 @@ def contracts_in_execution(user, today=None):
     upcoming = ContractPhase.objects.filter(contract=OuterRef("pk"), start_on__gte=today).order_by(
         "start_on"
     )
-    rows = list(
+    rows = Panel(
         SubsequentContract.objects.visible_to(user)
         .filter(state__in=[ContractState.NOTIFIED, ContractState.IN_EXECUTION])
         .select_related("holder", "request__department")
@@ -69,7 +79,7 @@ def contracts_in_execution(user, today=None):
             next_phase=Subquery(upcoming.values("phase")[:1]),
             next_place=Subquery(upcoming.values("place")[:1]),
         )
-        .order_by("next_start", "pk")[:LIMIT]
+        .order_by("next_start", "pk")
     )
     for row in rows:
         row.next_label = ContractPhase(phase=row.next_phase).label if row.next_phase else ""
@@ -95,21 +105,17 @@ def dashboard_context(user):
                 (
                     "Demandes à instruire",
                     "requests",
-                    list(_requests(user).filter(state=RequestState.SUBMITTED)[:LIMIT]),
+                    Panel(_requests(user).filter(state=RequestState.SUBMITTED)),
                 ),
                 (
                     "Bons de commande à émettre ou notifier",
                     "orders",
-                    list(
-                        _orders(user).filter(state__in=[OrderState.DRAFT, OrderState.ISSUED])[
-                            :LIMIT
-                        ]
-                    ),
+                    Panel(_orders(user).filter(state__in=[OrderState.DRAFT, OrderState.ISSUED])),
                 ),
                 (
                     "Remises en concurrence à mener",
                     "consultations",
-                    list(
+                    Panel(
                         _consultations(user).filter(
                             state__in=[
                                 ConsultationState.DRAFT,
@@ -117,18 +123,27 @@ def dashboard_context(user):
                                 ConsultationState.OPENED,
                                 ConsultationState.EVALUATING,
                             ]
-                        )[:LIMIT]
+                        )
                     ),
                 ),
                 (
                     "Livrables à réceptionner (service fait)",
                     "orders",
-                    list(_orders(user).filter(state=OrderState.DELIVERED)[:LIMIT]),
+                    Panel(_orders(user).filter(state=OrderState.DELIVERED)),
                 ),
                 (
                     "Phases de marchés subséquents à accepter",
                     "phases",
-                    list(_phases(user, state=PhaseState.SUBMITTED)[:LIMIT]),
+                    Panel(_phases(user, state=PhaseState.SUBMITTED)),
+                ),
+                (
+                    "Courriels en échec, à renvoyer",
+                    "messages",
+                    Panel(
+                        OutgoingMessage.objects.filter(status=MessageStatus.FAILED)
+                        .prefetch_related("about")
+                        .order_by("-queued_at", "-pk")
+                    ),
                 ),
             ]
         }
@@ -138,39 +153,39 @@ def dashboard_context(user):
                 (
                     "Factures à payer",
                     "invoices",
-                    list(_invoices(user).filter(state=InvoiceState.ACCEPTED)[:LIMIT]),
+                    Panel(_invoices(user).filter(state=InvoiceState.ACCEPTED)),
                 ),
                 (
                     "Factures reçues à instruire",
                     "invoices",
-                    list(
+                    Panel(
                         _invoices(user).filter(
                             state__in=[InvoiceState.RECEIVED, InvoiceState.INTERRUPTED]
-                        )[:LIMIT]
+                        )
                     ),
                 ),
                 (
                     "Service fait, facture attendue",
                     "orders",
-                    list(_orders(user).filter(state=OrderState.SERVICE_DONE)[:LIMIT]),
+                    Panel(_orders(user).filter(state=OrderState.SERVICE_DONE)),
                 ),
                 (
                     "Phases acceptées, acompte attendu",
                     "phases",
-                    list(
+                    Panel(
                         _phases(user, state=PhaseState.ACCEPTED)
                         .exclude(invoices__state__in=[*PENDING_INVOICE_STATES, InvoiceState.PAID])
-                        .order_by("accepted_on", "pk")[:LIMIT]
+                        .order_by("accepted_on", "pk")
                     ),
                 ),
                 (
                     "Intérêts moratoires et indemnités à payer (45 jours, art. R2192-36)",
                     "interest",
-                    list(
+                    Panel(
                         _invoices(user)
                         .filter(payment__days_late__gt=0, payment__interest_paid_on=None)
                         .select_related("payment")
-                        .order_by("payment__paid_on")[:LIMIT]
+                        .order_by("payment__paid_on")
                     ),
                 ),
             ]
@@ -181,23 +196,23 @@ def dashboard_context(user):
                 (
                     "Mes demandes en cours",
                     "requests",
-                    list(
+                    Panel(
                         _requests(user).filter(
                             state__in=[
                                 RequestState.DRAFT,
                                 RequestState.SUBMITTED,
                                 RequestState.RETURNED,
                             ]
-                        )[:LIMIT]
+                        )
                     ),
                 ),
                 (
                     "Remises en concurrence de mon territoire",
                     "consultations",
-                    list(
+                    Panel(
                         _consultations(user).exclude(
                             state__in=[ConsultationState.DRAFT, *ENDED_CONSULTATION_STATES]
-                        )[:LIMIT]
+                        )
                     ),
                 ),
                 (
@@ -208,7 +223,7 @@ def dashboard_context(user):
                 (
                     "Ateliers en cours sur mon territoire",
                     "orders",
-                    list(
+                    Panel(
                         _orders(user).filter(
                             state__in=[
                                 OrderState.NOTIFIED,
@@ -216,7 +231,7 @@ def dashboard_context(user):
                                 OrderState.IN_PROGRESS,
                                 OrderState.DELIVERED,
                             ]
-                        )[:LIMIT]
+                        )
                     ),
                 ),
             ],

@@ -50,6 +50,9 @@ class Action:
     initial: Callable | None = None
     reason_required: bool = False
     secondary: bool = False
+    # result -> (message, url or None): what the user is told after success, and where they go
+    # next (None: back to the page). Default: "Action effectuée : <label>."
+    outcome: Callable | None = None
 
     def form_class(self):
         attrs = dict(self.fields)
@@ -89,6 +92,7 @@ class Step:
     obj: object
     comment: str
     history_text: str = ""
+    source: str = ""  # the state before the action
 
 
 class Catalogue:
@@ -97,6 +101,7 @@ class Catalogue:
     def __init__(self, object_kwarg):
         self.object_kwarg = object_kwarg
         self._actions = {}
+        self._after = {}
 
     def action(self, name, label, **options):
         def register(service):
@@ -106,6 +111,10 @@ class Catalogue:
             return service
 
         return register
+
+    def after(self, name, hook):
+        """Call hook(obj, by, step) after the action succeeds, in its transaction (notices)."""
+        self._after.setdefault(name, []).append(hook)
 
     def __getitem__(self, name):
         return self._actions[name]
@@ -129,9 +138,11 @@ class Catalogue:
         action = self[name]
         locked = lock(obj, expected_state)
         check(locked, getattr(locked, name), by, action)
-        step = Step(obj=locked, comment=action.clean_reason(comment))
+        step = Step(obj=locked, comment=action.clean_reason(comment), source=locked.state)
         yield step
         save(locked, by, step.history_text or action.label, step.comment)
+        for hook in self._after.get(name, ()):
+            hook(locked, by, step)
 
 
 def lock(obj, expected_state=None):

@@ -12,6 +12,7 @@ class Region(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "région"
+        verbose_name_plural = "régions"
 
     def __str__(self):
         return self.name
@@ -30,6 +31,7 @@ class Department(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = "département"
+        verbose_name_plural = "départements"
 
     def __str__(self):
         return f"{self.name} ({self.code})"
@@ -94,6 +96,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -111,6 +114,7 @@ class AuditEventKind(models.TextChoices):
     EXPORT = "export", "Export"
     DOWNLOAD = "download", "Téléchargement"
     ADMIN_CHANGE = "admin_change", "Modification dans l'administration"
+    MAIL_RESENT = "mail_resend", "Courriel renvoyé"
 
 
 class AuditEvent(models.Model):

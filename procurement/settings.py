@@ -70,7 +70,11 @@ INSTALLED_APPS = [
     "simple_history",
     # Login throttling (account and IP pair locked after repeated failures).
     "axes",
+    # Background tasks (django.tasks API backport) and their database queue.
+    "django_tasks",
+    "django_tasks_db",
     "procurement",
+    "notifications",
     "framework_agreements",
     "teams",
     "orders",
@@ -178,6 +182,26 @@ EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "atelier-des-territoires@example.gouv.fr")
+# Absolute links in e-mails point here.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background tasks. The database queue needs no other service: `manage.py db_worker` runs them
+# (`make run` starts one). TASKS_BACKEND=immediate runs them in the request (tests, one-off
+# scripts). A larger deployment switches to RQ on Redis with settings only (see README).
+TASKS_BACKEND = os.getenv("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "rq": "django_tasks_rq.RQBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+# An e-mail is tried this many times, the retries spaced by these delays (seconds).
+MAIL_ATTEMPTS = envint("MAIL_ATTEMPTS", "3")
+MAIL_RETRY_DELAYS = [60, 600]
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")
@@ -252,6 +276,9 @@ LOGGING = {
         "audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
         # django-axes logs every login at INFO; the audit log already records them.
         "axes": {"level": "WARNING"},
+        # django-tasks logs each task's start and end at INFO; the outbox records each e-mail.
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": os.getenv("TASKS_LOG_LEVEL", "INFO")},
     },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from orders.views import dashboard
 
@@ -21,6 +22,23 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("journal/", views.audit_log, name="audit_log"),
+    # Public information pages, linked from every page's footer.
+    path(
+        "accessibilite/",
+        TemplateView.as_view(template_name="procurement/legal/accessibility.html"),
+        name="accessibility",
+    ),
+    path(
+        "mentions-legales/",
+        TemplateView.as_view(template_name="procurement/legal/legal_notice.html"),
+        name="legal_notice",
+    ),
+    path(
+        "donnees-personnelles/",
+        TemplateView.as_view(template_name="procurement/legal/personal_data.html"),
+        name="personal_data",
+    ),
+    path("", include("notifications.urls")),
     path("accords-cadres/", include("framework_agreements.urls")),
     path("", include("teams.urls")),
     path("", include("orders.urls")),

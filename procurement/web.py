@@ -41,12 +41,18 @@ def run_action(request, obj, catalogue, name, *, redirect_to):
     if not form.is_valid():
         messages.error(request, "Formulaire incomplet : " + errors_text(form))
         return redirect(redirect_to)
-    attempt(
-        request,
-        lambda: action.run(obj, by=request.user, **form.cleaned_data),
-        f"Action effectuée : {action.label}.",
-    )
-    return redirect(redirect_to)
+    done = f"Action effectuée : {action.label}."
+    if action.outcome is None:
+        attempt(request, lambda: action.run(obj, by=request.user, **form.cleaned_data), done)
+        return redirect(redirect_to)
+    outcome = {}
+
+    def success(result):
+        outcome["message"], outcome["url"] = action.outcome(result)
+        return outcome["message"] or done
+
+    attempt(request, lambda: action.run(obj, by=request.user, **form.cleaned_data), success)
+    return redirect(outcome.get("url") or redirect_to)
 
 
 def action_forms(obj, user, catalogue, id_prefix=""):

@@ -24,6 +24,7 @@ class Profession(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "profession"
+        verbose_name_plural = "professions"
 
     def __str__(self):
         return self.name
@@ -63,6 +64,7 @@ class Expert(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = "expert"
+        verbose_name_plural = "experts"
         constraints = [
             models.UniqueConstraint(fields=["holder", "email"], name="unique_expert_email"),
         ]
@@ -128,6 +130,7 @@ class Team(models.Model):
 
     class Meta:
         verbose_name = "équipe"
+        verbose_name_plural = "équipes"
 
     def __str__(self):
         return f"Équipe {self.holder} — {self.label}"
@@ -181,6 +184,7 @@ class TeamMember(models.Model):
     class Meta:
         ordering = ["team", "-role", "pk"]
         verbose_name = "membre de l'équipe"
+        verbose_name_plural = "membres des équipes"
         constraints = [
             models.UniqueConstraint(
                 fields=["team", "expert"],
@@ -247,6 +251,7 @@ class Booking(models.Model):
     class Meta:
         ordering = ["start", "pk"]
         verbose_name = "réservation"
+        verbose_name_plural = "réservations"
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gte=models.F("start")), name="booking_end_after_start"
@@ -289,6 +294,7 @@ class Substitution(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["-requested_at", "-pk"]
         verbose_name = "substitution"
+        verbose_name_plural = "substitutions"
 
     def __str__(self):
         return f"{self.outgoing.expert} → {self.incoming}"

@@ -302,3 +302,15 @@ def workload(expert):
 def team_unbook(*, team, session):
     """Free the members' dates of one session (a terminated contract's sessions to come)."""
     Booking.objects.filter(team=team, session=session).delete()
+
+
+@transaction.atomic
+def team_disband(*, team, on):
+    """The order behind the team ended before its atelier (cancelled, declined): every booking
+    is freed and every member leaves on `on` (never before they joined), so the experts'
+    availability and workload stop counting it. Returns the number of bookings freed."""
+    freed, _ = Booking.objects.filter(team=team).delete()
+    for member in TeamMember.objects.filter(team=team, left_on__isnull=True):
+        member.left_on = max(on, member.joined_on)
+        member.save(update_fields=["left_on"])
+    return freed

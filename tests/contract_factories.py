@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from framework_agreements.models import SyntecIndex
+from notifications import outbox
 from orders import services
 from orders.models import ContractPhase, SubsequentContract
 from procurement import clock
@@ -121,6 +122,7 @@ def make_contract(
         return fresh(contract)
     with clock.frozen(NOTIFIED_ON):
         services.contract_notify(contract=fresh(contract), by=buyer)
+        outbox.deliver_about(contract)
     if state == "notified":
         return fresh(contract)
     with clock.frozen(STARTED_ON):

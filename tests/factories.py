@@ -50,6 +50,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Agent{n}")
     role = Role.PILOT
     service = factory.LazyFunction(lambda: service("DDTM-35"))
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.gouv.fr")
     password = factory.django.Password("pw-for-tests-2026")
 
     class Params:

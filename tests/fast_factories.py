@@ -170,6 +170,7 @@ def _complete_order(order):
     team.save()
     if ended:
         order.end_reason = "motif"
+        team.members.update(left_on=today)  # the experts leave with the ended order
         ceiling.release(
             agreement=order.agreement, source=order.source_key, reference=order.number, by=buyer
         )

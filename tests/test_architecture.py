@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["procurement", "framework_agreements", "teams", "orders"]
+APPS = ["procurement", "notifications", "framework_agreements", "teams", "orders"]
 BUSINESS = {"framework_agreements", "teams", "orders"}
 KERNEL = [
     "procurement/models.py",
@@ -46,6 +46,12 @@ def _app_imports(app):
 
 def test_framework_agreements_imports_neither_orders_nor_teams():
     assert _app_imports("framework_agreements") == set()
+
+
+def test_the_outbox_knows_no_business_app():
+    """Notifications serve every kind of order: what an e-mail proves once sent is applied by a
+    dotted path the business app gives (on_sent), never by an import."""
+    assert _app_imports("notifications") == set()
 
 
 def test_teams_never_imports_orders():

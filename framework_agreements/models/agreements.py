@@ -179,6 +179,7 @@ class FrameworkAgreement(models.Model):
     class Meta:
         ordering = ["start_date", "reference"]
         verbose_name = "accord-cadre"
+        verbose_name_plural = "accords-cadres"
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_months__gte=1, duration_months__lte=MAX_DURATION_MONTHS),
@@ -329,6 +330,7 @@ class Lot(models.Model):
     class Meta:
         ordering = ["agreement", "number"]
         verbose_name = "lot"
+        verbose_name_plural = "lots"
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="unique_lot_number"),
         ]

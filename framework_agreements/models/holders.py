@@ -38,6 +38,7 @@ class Company(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "entreprise"
+        verbose_name_plural = "entreprises"
 
     def __str__(self):
         return self.name
@@ -86,6 +87,7 @@ class Holder(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "titulaire"
+        verbose_name_plural = "titulaires"
 
     def __str__(self):
         return self.name
@@ -125,6 +127,7 @@ class LotHolding(models.Model):
     class Meta:
         ordering = ["lot", "rank"]
         verbose_name = "titulaire du lot"
+        verbose_name_plural = "titulaires des lots"
         constraints = [
             models.UniqueConstraint(fields=["lot", "holder"], name="unique_holder_per_lot"),
             models.UniqueConstraint(fields=["lot", "rank"], name="unique_rank_per_lot"),
@@ -156,6 +159,7 @@ class PriceLine(models.Model):
     class Meta:
         ordering = ["holding", "code"]
         verbose_name = "ligne de prix"
+        verbose_name_plural = "lignes de prix"
         constraints = [
             models.UniqueConstraint(fields=["holding", "code"], name="unique_price_code"),
         ]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 
 from framework_agreements.models import SyntecIndex
+from notifications import outbox
 from orders import services
 from orders.models import Invoice
 from procurement import clock
@@ -124,6 +125,8 @@ def run(contract, plan_name, awarded_on, users, shift):
     notified = awarded_on + 7 * DAY
     with _at(notified, today):
         contract = services.contract_notify(contract=_fresh(contract), by=buyer)
+        outbox.deliver_about(contract)  # the letter leaves: the contract is notified
+        contract = _fresh(contract)
     if plan.get("guarantee"):
         with _at(notified + 5 * DAY, today):
             services.guarantee_record(contract=_fresh(contract), by=finance, on=clock.today())

@@ -233,6 +233,7 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["holder__name"]
         verbose_name = "lettre de consultation"
+        verbose_name_plural = "lettres de consultation"
         constraints = [
             models.UniqueConstraint(fields=["consultation", "holder"], name="one_invitation"),
         ]
@@ -282,6 +283,7 @@ class Offer(models.Model):
     class Meta:
         ordering = ["holder__name"]
         verbose_name = "offre"
+        verbose_name_plural = "offres"
         constraints = [
             models.UniqueConstraint(fields=["consultation", "holder"], name="one_offer_per_holder"),
         ]
@@ -317,6 +319,7 @@ class OfferPrice(models.Model):
     class Meta:
         ordering = ["offer", "pk"]
         verbose_name = "prix par phase (DPGF)"
+        verbose_name_plural = "prix par phase (DPGF)"
         constraints = [
             models.UniqueConstraint(fields=["offer", "phase"], name="one_price_per_phase"),
         ]
@@ -337,6 +340,7 @@ class OfferTeamMember(models.Model):
     class Meta:
         ordering = ["-is_lead", "pk"]
         verbose_name = "membre de l'équipe proposée"
+        verbose_name_plural = "membres des équipes proposées"
         constraints = [
             models.UniqueConstraint(fields=["offer", "expert"], name="expert_once_per_offer"),
         ]
@@ -366,6 +370,7 @@ class Score(models.Model):
     class Meta:
         ordering = ["offer", "pk"]
         verbose_name = "note"
+        verbose_name_plural = "notes"
         constraints = [
             models.UniqueConstraint(fields=["offer", "criterion"], name="one_score_per_criterion"),
             models.CheckConstraint(

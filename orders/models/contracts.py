@@ -186,9 +186,17 @@ class SubsequentContract(FSMModelMixin, models.Model):
         source=ContractState.AWARDED,
         target=ContractState.NOTIFIED,
         permission=lambda instance, user: instance._may(user, "notify"),
+        conditions=[lambda instance: not instance.notification_pending()],
     )
-    def notify(self):
-        self.notified_at = clock.now()
+    def notify(self, at=None):
+        # Called by the outbox once the e-mail has left: its departure is the legal date.
+        self.notified_at = at or clock.now()
+
+    def notification_pending(self):
+        """An e-mail carrying the notification is queued: the step waits for it."""
+        from notifications import outbox
+
+        return self.pk is not None and outbox.pending(self, "contract_notification")
 
     @transition(
         field=state,

@@ -74,6 +74,7 @@ class ContractPhase(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["contract", "position"]
         verbose_name = "phase du marché"
+        verbose_name_plural = "phases des marchés"
         constraints = [
             models.UniqueConstraint(
                 fields=["contract", "phase"], name="one_line_per_contract_phase"
@@ -183,6 +184,7 @@ class Deliverable(models.Model):
     class Meta:
         ordering = ["phase", "kind", "uploaded_at", "pk"]
         verbose_name = "livrable"
+        verbose_name_plural = "livrables"
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.phase}"

@@ -119,6 +119,7 @@ class Invoice(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["received_on", "pk"]
         verbose_name = "facture"
+        verbose_name_plural = "factures"
         constraints = [
             models.CheckConstraint(
                 condition=Q(purchase_order__isnull=False, subsequent_contract=None)
@@ -285,6 +286,7 @@ class Payment(models.Model):
     class Meta:
         ordering = ["paid_on", "pk"]
         verbose_name = "paiement"
+        verbose_name_plural = "paiements"
 
     def __str__(self):
         return f"Paiement du {self.paid_on:%d/%m/%Y} ({self.invoice})"

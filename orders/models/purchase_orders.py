@@ -208,9 +208,17 @@ class PurchaseOrder(FSMModelMixin, models.Model):
         source=OrderState.ISSUED,
         target=OrderState.NOTIFIED,
         permission=lambda instance, user: instance._may(user, "notify"),
+        conditions=[lambda instance: not instance.notification_pending()],
     )
-    def notify(self):
-        self.notified_at = clock.now()
+    def notify(self, at=None):
+        # Called by the outbox once the e-mail has left: its departure is the legal date.
+        self.notified_at = at or clock.now()
+
+    def notification_pending(self):
+        """An e-mail carrying the notification is queued: the step waits for it."""
+        from notifications import outbox
+
+        return self.pk is not None and outbox.pending(self, "order_notification")
 
     @transition(
         field=state,
@@ -320,6 +328,7 @@ class OrderLine(models.Model):
     class Meta:
         ordering = ["code", "pk"]
         verbose_name = "ligne de commande"
+        verbose_name_plural = "lignes de commande"
 
     def __str__(self):
         return f"{self.code} × {self.quantity}"
@@ -353,6 +362,7 @@ class HolderDecline(models.Model):
     class Meta:
         ordering = ["recorded_at", "pk"]
         verbose_name = "refus d'un titulaire"
+        verbose_name_plural = "refus des titulaires"
         constraints = [
             models.UniqueConstraint(fields=["request", "holder"], name="one_decline_per_holder"),
         ]

@@ -187,6 +187,7 @@ class Collectivity(models.Model):
     class Meta:
         ordering = ["pk"]
         verbose_name = "collectivité"
+        verbose_name_plural = "collectivités"
 
     def __str__(self):
         return self.name
@@ -209,6 +210,7 @@ class RequestAttachment(models.Model):
     class Meta:
         ordering = ["pk"]
         verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
 
     def __str__(self):
         return self.original_name

@@ -9,7 +9,6 @@ content is entered after the opening, kept in history, and frozen once the analy
 
 from decimal import Decimal
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 
 from framework_agreements.models import FrameworkAgreement, LotHolding, Mechanism
@@ -18,6 +17,7 @@ from procurement.actions import ActionRefused, Catalogue, save
 from procurement.money import format_euros
 from teams.models import Expert
 
+from .. import notices
 from ..enums import AtelierFormat, RequestState
 from ..models import (
     Consultation,
@@ -97,24 +97,6 @@ def consultation_update(
     return save(locked, by, "Modification de la consultation")
 
 
-def _send_letter(invitation_id):
-    invitation = Invitation.objects.select_related("consultation", "letter").get(pk=invitation_id)
-    consultation = invitation.consultation
-    message = EmailMessage(
-        subject=f"Consultation {consultation.reference} — {consultation.subject}",
-        body=(
-            "Madame, Monsieur,\n\nEn application de l'accord-cadre "
-            f"{consultation.agreement.reference}, vous êtes invité à remettre une offre pour le "
-            f"marché subséquent « {consultation.subject} ». La lettre de consultation ci-jointe "
-            "en précise l'objet, les critères et leur pondération ainsi que la date limite : "
-            f"{consultation.deadline:%d/%m/%Y à %H:%M}.\n\nDGALN — bureau AD1"
-        ),
-        to=[invitation.email],
-    )
-    message.attach(invitation.letter.filename, bytes(invitation.letter.content), "application/pdf")
-    message.send()
-
-
 @action("launch", "Lancer la consultation (tous les titulaires du lot)")
 @transaction.atomic
 def consultation_launch(*, consultation, by, expected_state=None, comment=""):
@@ -146,7 +128,20 @@ def consultation_launch(*, consultation, by, expected_state=None, comment=""):
             )
         )
     for invitation in invitations:
-        transaction.on_commit(lambda pk=invitation.pk: _send_letter(pk))
+        notices.document_to_holder(
+            kind="consultation_letter",
+            about=locked,
+            holder=invitation.holder,
+            subject=f"Consultation {locked.reference} — {locked.subject}",
+            paragraphs=[
+                f"En application de l'accord-cadre {locked.agreement.reference}, vous êtes invité "
+                f"à remettre une offre pour le marché subséquent « {locked.subject} ». La lettre "
+                "de consultation ci-jointe en précise l'objet, les critères et leur pondération "
+                f"ainsi que la date limite : {locked.deadline:%d/%m/%Y à %H:%M}.",
+            ],
+            document=invitation.letter,
+            by=by,
+        )
     return locked
 
 

@@ -3,7 +3,6 @@ phases, team), then notified by their letter. The losers are told why (R2181-1).
 
 from decimal import Decimal
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 
 from framework_agreements import ceiling, numbering, revision
@@ -14,8 +13,8 @@ from teams import services as team_services
 from teams.enums import AtelierFormat, MemberRole
 from teams.models import TeamMember
 
-from .. import advance
-from ..models import ContractPhase, Document, SubsequentContract
+from .. import advance, notices
+from ..models import ContractPhase, SubsequentContract
 from ..models.consultations import LOCAL_PHASES
 from ..models.contracts import VAT_RATE
 from . import documents
@@ -127,13 +126,6 @@ def _team_from_offer(contract, offer, by):
     return team
 
 
-def _send(document_id, to, subject, body):
-    document = Document.objects.get(pk=document_id)
-    message = EmailMessage(subject=subject, body=body, to=[to])
-    message.attach(document.filename, bytes(document.content), "application/pdf")
-    message.send()
-
-
 def send_rejection_letters(consultation, current, by):
     """R2181-1 and following: every other bidder is told its scores, its rank, the winner's
     name and scores, and the reasons."""
@@ -142,15 +134,17 @@ def send_rejection_letters(consultation, current, by):
         if offer.pk == winner.pk:
             continue
         letter = documents.store_rejection_letter(consultation, offer, current, by)
-        transaction.on_commit(
-            lambda d=letter.pk, to=offer.holder.contact_email: _send(
-                d,
-                to,
-                f"Consultation {consultation.reference} — issue de la procédure",
-                "Madame, Monsieur,\n\nVeuillez trouver ci-joint la décision relative à votre "
-                f"offre pour le marché subséquent « {consultation.subject} ».\n\n"
-                "DGALN — bureau AD1",
-            )
+        notices.document_to_holder(
+            kind="rejection_letter",
+            about=consultation,
+            holder=offer.holder,
+            subject=f"Consultation {consultation.reference} — issue de la procédure",
+            paragraphs=[
+                "Veuillez trouver ci-joint la décision relative à votre offre pour le marché "
+                f"subséquent « {consultation.subject} »."
+            ],
+            document=letter,
+            by=by,
         )
 
 
@@ -184,24 +178,38 @@ def contract_update(*, contract, by, **fields):
     return save(locked, by, "Imputation, engagement juridique et avance")
 
 
-@action("notify", "Notifier le marché au titulaire (lettre de notification)")
+@action(
+    "notify",
+    "Notifier le marché au titulaire (lettre de notification)",
+    outcome=lambda contract: (
+        "Lettre de notification mise en file d'envoi : le marché sera notifié à son départ "
+        "(voir « Courriels »).",
+        None,
+    ),
+)
 @transaction.atomic
 def contract_notify(*, contract, by, expected_state=None, comment=""):
+    """Store the letter and queue its e-mail: the contract is notified when the e-mail has left,
+    dated then (contract_notification_sent); the advance's delay runs from that date."""
+    if contract.notification_pending():
+        raise ActionRefused("L'envoi de la notification au titulaire est déjà en attente.")
     with CONTRACT_ACTIONS.perform(
         "notify", contract, by=by, expected_state=expected_state, comment=comment
     ) as step:
         if not step.obj.ej_number:
             raise ActionRefused("Renseignez le n° d'engagement juridique (EJ) avant de notifier.")
-        step.obj.notify()
+        step.history_text = "Envoi de la lettre de notification mis en file"
     locked = step.obj
     letter = documents.store_notification_letter(locked, by)
-    transaction.on_commit(
-        lambda: _send(
-            letter.pk,
-            locked.holder.contact_email,
-            f"Notification du marché subséquent {locked.number}",
-            "Madame, Monsieur,\n\nVeuillez trouver ci-joint la notification du marché "
-            f"subséquent {locked.number}, qui vous est attribué.\n\nDGALN — bureau AD1",
-        )
-    )
+    notices.contract_notification(locked, letter, by)
     return locked
+
+
+def contract_notification_sent(message):
+    """The outbox's on_sent: the letter left, so the contract is notified, dated then."""
+    contract = SubsequentContract.objects.select_for_update().get(pk=message.about_id)
+    if contract.state != "awarded":
+        return
+    contract.notify(at=message.sent_at)
+    sent = notices.when(message.sent_at)
+    save(contract, None, f"Notifié au titulaire : courriel parti le {sent}")

@@ -6,7 +6,6 @@ its balance paid, with nothing left pending, makes it "paid".
 """
 
 from django import forms
-from django.core.mail import EmailMessage
 from django.db import transaction
 
 from procurement import clock
@@ -14,7 +13,7 @@ from procurement.actions import ActionRefused, Catalogue, save
 from procurement.fields import TEXT_MAX
 from procurement.money import format_euros
 
-from .. import chronology, late_payment
+from .. import chronology, late_payment, notices
 from ..enums import OrderState
 from ..models import Invoice, InvoiceKind, LatePaymentRate, Payment, PurchaseOrder
 from ..models.payments import PENDING_INVOICE_STATES
@@ -90,26 +89,27 @@ def invoice_record(
     return save(invoice, by, f"Facture reçue ({invoice.get_kind_display().lower()})")
 
 
-def _notify_interruption(invoice_id):
+def _notify_interruption(invoice, by):
     """R2192-28: the holder is told why the delay stops and what is missing."""
-    invoice = Invoice.objects.select_related(
-        "purchase_order__holder", "subsequent_contract__holder"
-    ).get(pk=invoice_id)
     order = invoice.order
     kind = "bon de commande" if invoice.purchase_order_id else "marché"
-    EmailMessage(
+    notices.document_to_holder(
+        kind="payment_interruption",
+        about=order,
+        holder=order.holder,
         subject=f"Interruption du délai de paiement — facture {invoice.holder_number}",
-        body=(
-            f"Madame, Monsieur,\n\nLe délai de paiement de votre facture n° "
-            f"{invoice.holder_number} ({format_euros(invoice.amount_incl_tax)} TTC), relative "
-            f"au {kind} {order.number}, est interrompu à compter du "
-            f"{invoice.interrupted_on:%d/%m/%Y} (articles R2192-27 et R2192-28 du code de la "
-            f"commande publique).\n\nPièces ou mentions à fournir ou à compléter :\n"
-            f"{invoice.missing_items}\n\nUn nouveau délai de paiement courra à réception de la "
-            "facture complète (article R2192-29).\n\nDGALN — bureau AD1"
-        ),
-        to=[order.holder.contact_email],
-    ).send()
+        paragraphs=[
+            f"Le délai de paiement de votre facture n° {invoice.holder_number} "
+            f"({format_euros(invoice.amount_incl_tax)} TTC), relative au {kind} {order.number}, "
+            f"est interrompu à compter du {invoice.interrupted_on:%d/%m/%Y} (articles R2192-27 et "
+            "R2192-28 du code de la commande publique).",
+            f"Pièces ou mentions à fournir ou à compléter :\n{invoice.missing_items}",
+            "Un nouveau délai de paiement courra à réception de la facture complète (article "
+            "R2192-29).",
+        ],
+        document=None,
+        by=by,
+    )
 
 
 @action(
@@ -137,8 +137,7 @@ def invoice_interrupt(*, invoice, by, missing_items, on=None, expected_state=Non
         day = on or clock.today()
         chronology.invoice_interrupted(step.obj, day, clock.today())
         step.obj.interrupt(on=day, missing_items=missing_items.strip())
-    invoice_id = step.obj.pk
-    transaction.on_commit(lambda: _notify_interruption(invoice_id))
+    _notify_interruption(step.obj, by)
     return step.obj
 
 

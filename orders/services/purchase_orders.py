@@ -2,23 +2,22 @@
 
 Issuing is one transaction: take the gapless number, commit the amount against the ceiling
 (R2162-4, locked), run the transition, save with history, build and store the PDF. E-mails
-leave after the commit.
+leave after the commit, through the outbox (notifications app).
 """
 
 from decimal import Decimal
 
 from django import forms
-from django.core.mail import EmailMessage
 from django.db import transaction
 
 from framework_agreements import ceiling, numbering
 from framework_agreements.models import FrameworkAgreement, Mechanism
 from procurement import clock
-from procurement.actions import ActionRefused, Catalogue
+from procurement.actions import ActionRefused, Catalogue, save
 from procurement.fields import DATE_VALIDATORS
 from teams import services as team_services
 
-from .. import allocation, chronology
+from .. import allocation, chronology, notices
 from ..enums import OrderState
 from ..models import HolderDecline, OrderLine, PurchaseOrder, TeamRequest
 from ..models.purchase_orders import MAX_QUANTITY
@@ -247,33 +246,37 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
     return locked
 
 
-def _send_notification(order_id):
-    order = PurchaseOrder.objects.select_related("holder", "agreement", "request").get(pk=order_id)
-    document = documents.latest(order.documents, "purchase_order")
-    message = EmailMessage(
-        subject=f"Notification du bon de commande {order.number} — Atelier des territoires",
-        body=(
-            f"Madame, Monsieur,\n\nVeuillez trouver ci-joint le bon de commande {order.number} "
-            f"émis au titre de l'accord-cadre {order.agreement.reference}, pour l'atelier "
-            f"« {order.request.title} ».\n\nMerci d'en accuser réception et de nous indiquer "
-            "votre acceptation ou votre refus motivé.\n\nDGALN — bureau AD1"
-        ),
-        to=[order.holder.contact_email],
+def _after_notify(order):
+    return (
+        "Courriel au titulaire mis en file d'envoi : le bon de commande sera notifié à son "
+        "départ (voir « Courriels »).",
+        None,
     )
-    message.attach(document.filename, bytes(document.content), "application/pdf")
-    message.send()
 
 
-@action("notify", "Notifier au titulaire")
+@action("notify", "Notifier au titulaire", outcome=_after_notify)
 @transaction.atomic
 def order_notify(*, order, by, expected_state=None, comment=""):
+    """Queue the order's e-mail to the holder. The order becomes "notified" only when the e-mail
+    has left, with that time as its notification date (order_notification_sent)."""
+    if order.notification_pending():
+        raise ActionRefused("L'envoi du bon de commande au titulaire est déjà en attente.")
     with ORDER_ACTIONS.perform(
         "notify", order, by=by, expected_state=expected_state, comment=comment
     ) as step:
-        step.obj.notify()
-    order_id = step.obj.pk
-    transaction.on_commit(lambda: _send_notification(order_id))
+        step.history_text = "Envoi du bon de commande au titulaire mis en file"
+        notices.order_notification(step.obj, by)
     return step.obj
+
+
+def order_notification_sent(message):
+    """The outbox's on_sent: the e-mail left, so the order is notified, as the system, dated
+    when it left. An order cancelled meanwhile stays cancelled."""
+    order = PurchaseOrder.objects.select_for_update().get(pk=message.about_id)
+    if order.state != OrderState.ISSUED:
+        return
+    order.notify(at=message.sent_at)
+    save(order, None, f"Notifié au titulaire : courriel parti le {notices.when(message.sent_at)}")
 
 
 # --- the holder's answer, and the ends of an order --------------------------------------------
@@ -311,12 +314,31 @@ def order_holder_accept(*, order, by, expected_state=None, comment="", on=None):
     return locked
 
 
-def _release(order, by):
+def _release(order, by, on):
+    if order.team is not None:
+        # The experts are free again: bookings gone, members out on the day the order ended.
+        team_services.team_disband(team=order.team, on=on)
     if order.number:
         # The order keeps its number; its amount goes back under the ceiling.
         ceiling.release(
             agreement=order.agreement, source=order.source_key, reference=order.number, by=by
         )
+
+
+def _after_decline(order):
+    """Name the next holder and open its draft; or say that no holder is left."""
+    draft = order.request.purchase_orders.filter(state=OrderState.DRAFT).order_by("-pk").first()
+    if draft is None:
+        return (
+            "Refus enregistré. Aucun autre titulaire ne peut recevoir ce bon de commande : "
+            "la demande l'indique.",
+            None,
+        )
+    return (
+        f"Refus enregistré. Un projet de bon de commande a été préparé pour le titulaire "
+        f"suivant, {draft.holder.name} : le voici.",
+        draft.get_absolute_url(),
+    )
 
 
 @action(
@@ -326,6 +348,7 @@ def _release(order, by):
     initial=today_initial,
     reason_required=True,
     secondary=True,
+    outcome=_after_decline,
 )
 @transaction.atomic
 def order_decline(*, order, by, expected_state=None, comment="", on=None):
@@ -336,7 +359,7 @@ def order_decline(*, order, by, expected_state=None, comment="", on=None):
         chronology.holder_answer(step.obj, declined_on, clock.today(), "le refus du titulaire")
         step.obj.decline(reason=step.comment)
     locked = step.obj
-    _release(locked, by)
+    _release(locked, by, declined_on)
     HolderDecline.objects.create(
         request=locked.request,
         holder=locked.holder,
@@ -362,7 +385,7 @@ def order_cancel(*, order, by, expected_state=None, comment=""):
         "cancel", order, by=by, expected_state=expected_state, comment=comment
     ) as step:
         step.obj.cancel(reason=step.comment)
-    _release(step.obj, by)
+    _release(step.obj, by, clock.today())
     return step.obj
 
 

@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from framework_agreements import ceiling
+from notifications import outbox
 from orders import services
 from orders.models import SubsequentContract
 from procurement import clock
@@ -195,15 +196,22 @@ def test_with_fewer_offers_the_buyer_flags_by_hand(agreement, pilot35, buyer):
     assert consultation.offers.get(pk=low.pk).flagged_abnormally_low
 
 
-def test_notification_sends_the_letter_and_needs_the_ej(agreement, pilot35, buyer):
+def test_notification_sends_the_letter_and_needs_the_ej(
+    agreement, pilot35, buyer, django_capture_on_commit_callbacks
+):
     consultation = make_consultation(pilot35, buyer, "awarded", start=START)
     contract = SubsequentContract.objects.get(consultation=consultation)
     with pytest.raises(services.ActionRefused, match="EJ"):
         services.contract_notify(contract=contract, by=buyer)
     services.contract_update(contract=contract, by=buyer, ej_number="2200000001")
-    services.contract_notify(contract=SubsequentContract.objects.get(pk=contract.pk), by=buyer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contract_notify(contract=SubsequentContract.objects.get(pk=contract.pk), by=buyer)
+        # Until the e-mail has left, the contract is not notified.
+        assert SubsequentContract.objects.get(pk=contract.pk).state == "awarded"
     contract.refresh_from_db()
-    assert contract.state == "notified" and contract.notified_at
+    message = outbox.about(contract).get(kind="contract_notification")
+    assert message.status == "sent" and mail.outbox[-1].to == [contract.holder.contact_email]
+    assert contract.state == "notified" and contract.notified_at == message.sent_at
     letter = contract.documents.get(kind="notification_letter")
     assert letter.sha256 == hashlib.sha256(bytes(letter.content)).hexdigest()
 

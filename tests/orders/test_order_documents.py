@@ -77,8 +77,8 @@ def test_notification_emails_the_pdf_to_the_holder(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
-    message = mail.outbox[-1]
-    assert message.to == [order.holder.contact_email]
+    (message,) = [m for m in mail.outbox if m.to == [order.holder.contact_email]]
+    assert message.cc == [pilot35.email]
     assert order.number in message.subject
     name, content, mimetype = message.attachments[0]
     assert mimetype == "application/pdf" and content == bytes(order.documents.get().content)

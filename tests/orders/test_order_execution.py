@@ -22,7 +22,9 @@ def agreement(db):
     return make_agreement()
 
 
-def test_the_full_path_through_the_views(client, agreement, pilot35, buyer, finance):
+def test_the_full_path_through_the_views(
+    client, agreement, pilot35, buyer, finance, django_capture_on_commit_callbacks
+):
     request = make_request(pilot35, state="accepted", buyer=buyer)
     client.force_login(buyer)
     client.post(reverse("orders:order_create", args=[request.pk]))
@@ -67,7 +69,9 @@ def test_the_full_path_through_the_views(client, agreement, pilot35, buyer, fina
             client.force_login(buyer)
             data = {"expected_state": current.state, "comment": "ok"}
             data.update(step_data(action, current))
-            client.post(reverse("orders:order_transition", args=[order.pk, action]), data)
+            # After the commit the e-mails leave (the task); "notify" completes only then.
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(reverse("orders:order_transition", args=[order.pk, action]), data)
         assert PurchaseOrder.objects.get(pk=order.pk).state == target, action
     page = client.get(reverse("orders:order_detail", args=[order.pk])).content.decode()
     assert "Clôturé" in page and "Historique" in page and "FA-1" in page

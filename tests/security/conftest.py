@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 
+from notifications import outbox
+from notifications.models import OutgoingMessage
 from orders import services
 from orders.models import Offer, RequestAttachment
 from teams import services as team_services
@@ -58,7 +60,12 @@ def world(all_users, settings):
     offer = consultation.offers.filter(status="submitted").first()
     Offer.objects.filter(pk=offer.pk).update(memo="attachments/x.pdf")
     contract = make_contract(u["pilot35"], u["buyer"], "in_execution", accepted=1)
+    message = outbox.queue(
+        kind="order_step", about=order, to=["x@example.gouv.fr"], subject="S", paragraphs=["P"]
+    )
+    OutgoingMessage.objects.filter(pk=message.pk).update(status="failed", attempts=3)
     return {
+        "message": message,
         "order": order,
         "invoice": invoice,
         "local_request": make_request(

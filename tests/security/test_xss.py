@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
+from notifications import outbox
 from orders import services
 from orders.models import PurchaseOrder, TeamRequest
 from teams import exports
@@ -112,6 +113,7 @@ def test_a_conflict_message_quoting_a_hostile_title_and_name_is_escaped(
     )
     services.order_issue(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
     services.order_notify(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
+    outbox.deliver_about(order)
     client.force_login(buyer)
     response = client.post(
         reverse("orders:order_transition", args=[order.pk, "holder_accept"]),

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from notifications import outbox
 from orders import services
 from orders.enums import OrderState
 from orders.models import PurchaseOrder
@@ -157,6 +158,7 @@ def test_a_conflict_is_shown_on_the_order_page_and_refused_at_confirmation(
     assert "Conflits de disponibilité" in page and "du 11/03/2027 au 11/03/2027" in page
     services.order_issue(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
     services.order_notify(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
+    outbox.deliver_about(order)
     with pytest.raises(services.ActionRefused, match="déjà sur site"):
         services.order_holder_accept(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
     assert PurchaseOrder.objects.get(pk=order.pk).state == "notified"

@@ -13,8 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from notifications.models import OutgoingMessage
 from orders.demo import activity, execution, reference
-from orders.models import TeamRequest
+from orders.models import PurchaseOrder, SubsequentContract, TeamRequest
 from procurement import clock
 
 
@@ -43,11 +44,21 @@ class Command(BaseCommand):
                     "de démonstration (le mot de passe public de développement est interdit)."
                 )
         password = password or reference.DEFAULT_PASSWORD
-        # The demo's holders are fictitious: their e-mails stay in memory, never sent.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        # The demo's holders are fictitious: their e-mails stay in memory, never sent, and are
+        # recorded in the outbox (the pages list them); nothing waits for a worker.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        ):
             created = self.load(password)
         if created:
             self.stdout.write("Comptes créés : " + ", ".join(created) + ".")
+        self.stdout.write(
+            f"{TeamRequest.objects.count()} demandes, {PurchaseOrder.objects.count()} bons de "
+            f"commande, {SubsequentContract.objects.count()} marchés subséquents, "
+            f"{OutgoingMessage.objects.count()} courriels enregistrés (démonstration : aucun "
+            "n'est réellement parti)."
+        )
         self.stdout.write(self.style.SUCCESS("Jeu de démonstration prêt."))
 
     def load(self, password):

@@ -1,0 +1,55 @@
+"""No dead ends: a cancelled or declined order frees its experts, and a decline leads the buyer
+to the next holder's draft, named."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from orders import services
+from orders.enums import OrderState
+from orders.models import PurchaseOrder
+from procurement import clock
+from teams import services as team_services
+from teams.models import Booking
+from tests.factories import make_agreement, make_order
+
+
+@pytest.fixture
+def agreement(db):
+    return make_agreement()
+
+
+def test_cancelling_an_order_frees_its_experts(agreement, pilot35, buyer, finance):
+    order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
+    team_services.team_book(team=order.team, start=order.session_start, end=order.session_end)
+    assert Booking.objects.filter(team=order.team).exists()
+    day = datetime.date(2027, 1, 15)
+    with clock.frozen(day):
+        services.order_cancel(order=order, by=buyer, comment="Atelier reporté sine die")
+    assert not Booking.objects.filter(team=order.team).exists()
+    members = list(order.team.members.all())
+    assert members and all(m.left_on == max(day, m.joined_on) for m in members)
+    assert order.team.active_members() == []
+
+
+def test_a_decline_frees_the_team_and_leads_to_the_next_holders_draft(
+    client, agreement, pilot35, buyer, finance
+):
+    order = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
+    client.force_login(buyer)
+    url = reverse("orders:order_transition", args=[order.pk, "decline"])
+    response = client.post(
+        url,
+        {
+            "expected_state": "notified",
+            "comment": "Équipe indisponible",
+            "on": order.notified_at.date().isoformat(),
+        },
+    )
+    draft = PurchaseOrder.objects.get(request=order.request, state=OrderState.DRAFT)
+    assert draft.holder != order.holder
+    assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+    page = client.get(response["Location"]).content.decode()
+    assert f"titulaire suivant, {draft.holder.name}" in page
+    assert order.team.active_members() == []
