@@ -212,8 +212,13 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
                 "Émission refusée : renseignez " + ", ".join(missing) + " dans le projet."
             )
         team = locked.team
-        if team is not None and team.active_members() and not team.coverage_ok():
-            # A team already proposed must cover the competencies asked for, or be justified.
+        if team is not None and not team.active_members():
+            raise ActionRefused(
+                "Émission refusée : l'équipe proposée par le titulaire est vide. Enregistrez au "
+                "moins son chef de projet."
+            )
+        if team is not None and not team.coverage_ok():
+            # The team must cover the competencies asked for, or the gap be justified.
             raise ActionRefused(
                 "Émission refusée : compétences demandées non couvertes par l'équipe proposée ("
                 + ", ".join(p.name for p in team.missing_professions())
@@ -246,15 +251,13 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
     return locked
 
 
-def _after_notify(order):
-    return (
-        "Courriel au titulaire mis en file d'envoi : le bon de commande sera notifié à son "
-        "départ (voir « Courriels »).",
-        None,
-    )
+QUEUED = (
+    "Courriel au titulaire mis en file d'envoi : le bon de commande sera notifié à son départ "
+    "(voir « Courriels »)."
+)
 
 
-@action("notify", "Notifier au titulaire", outcome=_after_notify)
+@action("notify", "Notifier au titulaire", outcome=lambda order: (QUEUED, None))
 @transaction.atomic
 def order_notify(*, order, by, expected_state=None, comment=""):
     """Queue the order's e-mail to the holder. The order becomes "notified" only when the e-mail

@@ -6,13 +6,13 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from orders import services
+from orders import happy_path, services
 from orders.enums import OrderState
 from orders.models import PurchaseOrder
 from procurement import clock
 from teams import services as team_services
 from teams.models import Booking
-from tests.factories import make_agreement, make_order
+from tests.factories import make_agreement, make_order, make_request
 
 
 @pytest.fixture
@@ -53,3 +53,13 @@ def test_a_decline_frees_the_team_and_leads_to_the_next_holders_draft(
     page = client.get(response["Location"]).content.decode()
     assert f"titulaire suivant, {draft.holder.name}" in page
     assert order.team.active_members() == []
+
+
+def test_an_order_with_an_empty_team_is_not_issued(agreement, pilot35, buyer):
+    request = make_request(pilot35, state="accepted", buyer=buyer)
+    order = services.order_create(team_request=request, by=buyer)
+    order = happy_path.drive_order(order, OrderState.DRAFT, buyer=buyer, finance=None)
+    with pytest.raises(services.ActionRefused, match="équipe proposée par le titulaire est vide"):
+        services.order_issue(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
+    assert PurchaseOrder.objects.get(pk=order.pk).state == OrderState.DRAFT
+    assert not order.agreement.commitments.exists()
