@@ -8,10 +8,10 @@ from procurement.models import Department
 from ..enums import AtelierFormat, OrderState
 from ..models import PurchaseOrder
 from ..models.purchase_orders import MAX_QUANTITY
-from .requests import DATE_WIDGET
+from .requests import DATE_WIDGET, ScopedDepartmentMixin
 
 
-class OrderFilterForm(DsfrBaseForm):
+class OrderFilterForm(ScopedDepartmentMixin, DsfrBaseForm):
     state = forms.ChoiceField(
         label="État", choices=[("", "Tous")] + OrderState.choices, required=False
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
 
-from procurement import clock
+from procurement import clock, roles
 from procurement.actions import ActionRefused
 from procurement.models import Department
 from procurement.uploads import PdfField
@@ -89,7 +89,20 @@ class AttachmentForm(DsfrBaseForm):
     file = PdfField(label="Lettre de soutien (PDF)")
 
 
-class RequestFilterForm(DsfrBaseForm):
+class ScopedDepartmentMixin:
+    """A pilot reads only their service's rows: the department filter offers only the
+    departments those rows can be in (one for a DDT(M), the region's for a DREAL)."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not roles.reads_everything(user):
+            service = user.service
+            self.fields["department"].queryset = (
+                service.departments() if service else Department.objects.none()
+            )
+
+
+class RequestFilterForm(ScopedDepartmentMixin, DsfrBaseForm):
     state = forms.ChoiceField(
         label="État", choices=[("", "Tous")] + RequestState.choices, required=False
     )

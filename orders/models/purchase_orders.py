@@ -143,7 +143,7 @@ class PurchaseOrder(FSMModelMixin, models.Model):
 
     @property
     def display_number(self):
-        return self.number or "(projet, sans numéro)"
+        return self.number or f"Projet — {self.request.title}"
 
     # --- invoices -------------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ def order_create(request, pk):
 
 
 def _filtered_orders(request):
-    form = OrderFilterForm(request.GET or None)
+    form = OrderFilterForm(request.GET or None, user=request.user)
     queryset = PurchaseOrder.objects.visible_to(request.user).select_related(
         "holder__company", "request__department", "request__service", "agreement"
     )

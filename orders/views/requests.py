@@ -31,7 +31,7 @@ def get_request_for_user(user, pk, queryset=None):
 
 @login_required
 def request_list(request):
-    form = RequestFilterForm(request.GET or None)
+    form = RequestFilterForm(request.GET or None, user=request.user)
     queryset = (
         TeamRequest.objects.visible_to(request.user)
         .select_related("department", "service")

@@ -63,3 +63,26 @@ def test_a_bad_filter_value_is_ignored_not_an_error(client, buyer):
     client.force_login(buyer)
     response = client.get(reverse("orders:order_list"), {"year": "abc", "holder": "999999"})
     assert response.status_code == 200
+
+
+def _department_options(page):
+    select = page.split('name="department"', 1)[1].split("</select>", 1)[0]
+    return select.count("<option") - 1  # minus "Tous"
+
+
+def test_a_pilot_filters_only_by_the_departments_of_their_service(client, pilot35, buyer):
+    for name in ("orders:request_list", "orders:order_list"):
+        client.force_login(pilot35)
+        page = client.get(reverse(name)).content.decode()
+        assert _department_options(page) == 1 and "Ille-et-Vilaine" in page
+        client.force_login(buyer)
+        assert _department_options(client.get(reverse(name)).content.decode()) > 100
+
+
+def test_a_draft_is_listed_by_its_request_title(client, pilot35, buyer, finance):
+    make_agreement()
+    request = make_request(pilot35, state="accepted", buyer=buyer, title="Atelier de Vitré")
+    make_order(pilot35, buyer, finance, request=request)
+    client.force_login(buyer)
+    page = client.get(reverse("orders:order_list")).content.decode()
+    assert "Projet — Atelier de Vitré" in page and "sans numéro" not in page
