@@ -91,8 +91,16 @@ def about(obj):
     ).order_by("-queued_at", "-pk")
 
 
-def pending(obj, kind):
-    return about(obj).filter(kind=kind, status=MessageStatus.QUEUED).exists()
+# The e-mails whose departure is a legal notification (their on_sent notifies the object).
+NOTIFICATION_KINDS = ("order_notification", "contract_notification")
+
+
+def notification_pending(obj):
+    """Is an e-mail carrying obj's notification still queued? (one query)"""
+    return (
+        obj.pk is not None
+        and about(obj).filter(kind__in=NOTIFICATION_KINDS, status=MessageStatus.QUEUED).exists()
+    )
 
 
 def deliver(message_id):

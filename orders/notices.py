@@ -10,8 +10,10 @@ Hooks run after the action, inside its transaction: the e-mail leaves only if th
 """
 
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from notifications import outbox
+from procurement.actions import save
 from procurement.models import Role, User
 from procurement.money import format_euros
 
@@ -35,6 +37,16 @@ def _pilot(team_request):
 # --- the purchase order and the contract, to their holder ------------------------------------
 
 
+def notified_on_departure(message):
+    """The outbox's on_sent for an order or a contract: its notification e-mail left, so it is
+    notified, as the system, dated then. One ended meanwhile (cancelled) is left as it is."""
+    obj = message.about_type.model_class().objects.select_for_update().get(pk=message.about_id)
+    if not can_proceed(obj.notify):
+        return
+    obj.notify(at=message.sent_at)
+    save(obj, None, f"Notifié au titulaire : courriel parti le {when(message.sent_at)}")
+
+
 def order_notification(order, by):
     from .services import documents
 
@@ -53,7 +65,7 @@ def order_notification(order, by):
             "motivé dans le délai fixé par le bon de commande.",
         ],
         attachments=[outbox.attachment(document)],
-        on_sent="orders.services.purchase_orders.order_notification_sent",
+        on_sent="orders.notices.notified_on_departure",
         by=by,
     )
 
@@ -70,7 +82,7 @@ def contract_notification(contract, letter, by):
             f"qui vous est attribué ({format_euros(contract.total_incl_tax)} TTC).",
         ],
         attachments=[outbox.attachment(letter)],
-        on_sent="orders.services.contracts.contract_notification_sent",
+        on_sent="orders.notices.notified_on_departure",
         by=by,
     )
 

@@ -5,8 +5,6 @@ from notifications.models import MessageStatus
 
 register = template.Library()
 
-NOTIFICATION_KINDS = ("order_notification", "contract_notification")
-
 
 @register.inclusion_tag("notifications/_notification_alert.html")
 def notification_alert(obj):
@@ -14,7 +12,7 @@ def notification_alert(obj):
     page says so: the order or contract is not notified yet."""
     message = (
         outbox.about(obj)
-        .filter(kind__in=NOTIFICATION_KINDS)
+        .filter(kind__in=outbox.NOTIFICATION_KINDS)
         .exclude(status=MessageStatus.SENT)
         .first()
     )

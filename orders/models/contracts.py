@@ -196,7 +196,7 @@ class SubsequentContract(FSMModelMixin, models.Model):
         """An e-mail carrying the notification is queued: the step waits for it."""
         from notifications import outbox
 
-        return self.pk is not None and outbox.pending(self, "contract_notification")
+        return outbox.notification_pending(self)
 
     @transition(
         field=state,

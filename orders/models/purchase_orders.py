@@ -218,7 +218,7 @@ class PurchaseOrder(FSMModelMixin, models.Model):
         """An e-mail carrying the notification is queued: the step waits for it."""
         from notifications import outbox
 
-        return self.pk is not None and outbox.pending(self, "order_notification")
+        return outbox.notification_pending(self)
 
     @transition(
         field=state,

@@ -190,7 +190,7 @@ def contract_update(*, contract, by, **fields):
 @transaction.atomic
 def contract_notify(*, contract, by, expected_state=None, comment=""):
     """Store the letter and queue its e-mail: the contract is notified when the e-mail has left,
-    dated then (contract_notification_sent); the advance's delay runs from that date."""
+    dated then (notices.notified_on_departure); the advance's delay runs from that date."""
     if contract.notification_pending():
         raise ActionRefused("L'envoi de la notification au titulaire est déjà en attente.")
     with CONTRACT_ACTIONS.perform(
@@ -203,13 +203,3 @@ def contract_notify(*, contract, by, expected_state=None, comment=""):
     letter = documents.store_notification_letter(locked, by)
     notices.contract_notification(locked, letter, by)
     return locked
-
-
-def contract_notification_sent(message):
-    """The outbox's on_sent: the letter left, so the contract is notified, dated then."""
-    contract = SubsequentContract.objects.select_for_update().get(pk=message.about_id)
-    if contract.state != "awarded":
-        return
-    contract.notify(at=message.sent_at)
-    sent = notices.when(message.sent_at)
-    save(contract, None, f"Notifié au titulaire : courriel parti le {sent}")

@@ -13,7 +13,7 @@ from django.db import transaction
 from framework_agreements import ceiling, numbering
 from framework_agreements.models import FrameworkAgreement, Mechanism
 from procurement import clock
-from procurement.actions import ActionRefused, Catalogue, save
+from procurement.actions import ActionRefused, Catalogue
 from procurement.fields import DATE_VALIDATORS
 from teams import services as team_services
 
@@ -261,7 +261,7 @@ QUEUED = (
 @transaction.atomic
 def order_notify(*, order, by, expected_state=None, comment=""):
     """Queue the order's e-mail to the holder. The order becomes "notified" only when the e-mail
-    has left, with that time as its notification date (order_notification_sent)."""
+    has left, with that time as its notification date (notices.notified_on_departure)."""
     if order.notification_pending():
         raise ActionRefused("L'envoi du bon de commande au titulaire est déjà en attente.")
     with ORDER_ACTIONS.perform(
@@ -270,16 +270,6 @@ def order_notify(*, order, by, expected_state=None, comment=""):
         step.history_text = "Envoi du bon de commande au titulaire mis en file"
         notices.order_notification(step.obj, by)
     return step.obj
-
-
-def order_notification_sent(message):
-    """The outbox's on_sent: the e-mail left, so the order is notified, as the system, dated
-    when it left. An order cancelled meanwhile stays cancelled."""
-    order = PurchaseOrder.objects.select_for_update().get(pk=message.about_id)
-    if order.state != OrderState.ISSUED:
-        return
-    order.notify(at=message.sent_at)
-    save(order, None, f"Notifié au titulaire : courriel parti le {notices.when(message.sent_at)}")
 
 
 # --- the holder's answer, and the ends of an order --------------------------------------------
