@@ -36,3 +36,14 @@ def next_number(agreement, year):
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return Number(year, sequence.last, format_number(agreement, year, sequence.last))
+
+
+def peek(agreement, year):
+    """The number the next issue would take (shown before confirming; nothing is taken, so a
+    concurrent issue may take it first)."""
+    last = (
+        NumberSequence.objects.filter(agreement=agreement, year=year)
+        .values_list("last", flat=True)
+        .first()
+    )
+    return format_number(agreement, year, (last or 0) + 1)

@@ -31,6 +31,9 @@ class RequestState(models.TextChoices):
     ACCEPTED = "accepted", "Acceptée"
     REJECTED = "rejected", "Refusée"
     WITHDRAWN = "withdrawn", "Retirée"
+    # Set by the system as what was bought for it moves (orders/request_progress.py).
+    ORDERED = "ordered", "En commande"
+    COMPLETED = "completed", "Terminée"
 
 
 OPEN_REQUEST_STATES = [RequestState.DRAFT, RequestState.SUBMITTED, RequestState.RETURNED]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import confirmations as conf
 from .views import consultations as cons
 from .views import contract_execution as mx
 from .views import contracts as ms
@@ -30,6 +31,12 @@ urlpatterns = [
     path("commandes/<int:pk>/", po.order_detail, name="order_detail"),
     path("commandes/<int:pk>/modifier/", po.order_edit, name="order_edit"),
     path("commandes/<int:pk>/action/<str:action>/", po.order_transition, name="order_transition"),
+    path(
+        "commandes/<int:pk>/action/<str:action>/confirmer/",
+        conf.order_confirm,
+        name="order_confirm",
+    ),
+    path("commandes/<int:pk>/apercu.pdf", conf.order_preview, name="order_preview"),
     path("commandes/<int:pk>/pdf/", po.order_pdf, name="order_pdf"),
     path("commandes/<int:pk>/livrable/", po.order_deliverable, name="order_deliverable"),
     path("documents/<int:pk>/", po.document_download, name="document_download"),

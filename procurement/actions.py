@@ -53,6 +53,9 @@ class Action:
     # result -> (message, url or None): what the user is told after success, and where they go
     # next (None: back to the page). Default: "Action effectuée : <label>."
     outcome: Callable | None = None
+    # Irreversible (a number taken, an e-mail sent): the page links to a confirmation page
+    # that says what will happen, and the POST must carry confirmed=1.
+    confirm: bool = False
 
     def form_class(self):
         attrs = dict(self.fields)

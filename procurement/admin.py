@@ -27,6 +27,18 @@ class ServiceAdmin(ReferenceAdmin):
     list_filter = ["kind", "region"]
     search_fields = ["code", "name", "short_name"]
     list_select_related = ["region", "department"]
+    fieldsets = [
+        (None, {"fields": ["code", "kind", "name", "short_name", "region", "department"]}),
+        ("Coordonnées", {"fields": ["address", "contact_email", "contact_phone"]}),
+        (
+            "Facturation (bons de commande émis par ce service)",
+            {"fields": ["siret", "chorus_service_code", "accountant"]},
+        ),
+        (
+            "Signataire des bons de commande",
+            {"fields": ["signatory_name", "signatory_function", "signatory_delegation"]},
+        ),
+    ]
 
 
 @admin.register(User)

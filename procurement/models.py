@@ -1,6 +1,19 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.fr import siret as stdnum_siret
+
+
+def validate_service_siret(value):
+    try:
+        stdnum_siret.validate(value)
+    except StdnumValidationError as exc:
+        raise ValidationError(
+            "Le numéro SIRET « %(value)s » n'est pas valide (14 chiffres, clé de contrôle).",
+            params={"value": value},
+        ) from exc
 
 
 class Region(models.Model):
@@ -61,7 +74,42 @@ class Service(models.Model):
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="services"
     )
     address = models.CharField("adresse", max_length=300, blank=True)
+    # What a holder needs to invoice an order this service issues (Chorus Pro), and who signs
+    # it; printed on the purchase order, and the buyer's identity in open data (DECP).
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[validate_service_siret]
+    )
+    chorus_service_code = models.CharField("code service Chorus Pro", max_length=100, blank=True)
+    accountant = models.CharField(
+        "comptable assignataire",
+        max_length=200,
+        blank=True,
+        help_text="Le comptable public chargé du paiement, ex. « Contrôleur budgétaire et "
+        "comptable ministériel (CBCM) ».",
+    )
+    signatory_name = models.CharField("signataire : nom", max_length=120, blank=True)
+    signatory_function = models.CharField("signataire : fonction", max_length=200, blank=True)
+    signatory_delegation = models.CharField(
+        "signataire : délégation",
+        max_length=300,
+        blank=True,
+        help_text="L'acte qui lui délègue la signature, ex. « arrêté du 2 janvier 2026 portant "
+        "délégation de signature (JO du 4 janvier 2026) ».",
+    )
+    # The service's contact for holders and buyers (the pilot's, on a purchase order).
+    contact_email = models.EmailField("courriel de contact", blank=True)
+    contact_phone = models.CharField("téléphone de contact", max_length=20, blank=True)
     history = HistoricalRecords()
+
+    # What an issuing service must have filled in before it issues an order.
+    ISSUING_DETAILS = [
+        ("siret", "son SIRET"),
+        ("chorus_service_code", "son code service Chorus Pro"),
+        ("accountant", "son comptable assignataire"),
+        ("signatory_name", "le nom du signataire"),
+        ("signatory_function", "la fonction du signataire"),
+        ("signatory_delegation", "la délégation de signature"),
+    ]
 
     class Meta:
         ordering = ["code"]
@@ -70,6 +118,10 @@ class Service(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    def missing_issuing_details(self):
+        """Labels of what this service lacks to issue a complete purchase order."""
+        return [label for name, label in self.ISSUING_DETAILS if not getattr(self, name)]
 
     def departments(self):
         """Departments this service may file requests for."""

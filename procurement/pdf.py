@@ -29,6 +29,7 @@ FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 BLUE = colors.HexColor("#000091")
 GREY = colors.HexColor("#666666")
 LIGHT = colors.HexColor("#eeeeee")
+WATERMARK = colors.Color(0.79, 0.1, 0.1, alpha=0.16)  # a preview's "PROJET — sans valeur"
 WIDTH = 170 * mm  # A4 less 20 mm margins
 
 
@@ -184,8 +185,9 @@ def signatures(s, left, right, height=22 * mm):
     return KeepTogether(table)
 
 
-def build(story, *, title, subject, footer_text):
-    """Lay the story out on A4 with the footer on every page; returns the PDF bytes."""
+def build(story, *, title, subject, footer_text, watermark=None):
+    """Lay the story out on A4 with the footer on every page; returns the PDF bytes.
+    `watermark` ("PROJET — sans valeur") is printed across every page of a preview."""
     register_fonts()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -208,6 +210,12 @@ def build(story, *, title, subject, footer_text):
         canvas.setFillColor(GREY)
         canvas.drawString(20 * mm, 10 * mm, footer_text)
         canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Page {document.page}")
+        if watermark:
+            canvas.setFillColor(WATERMARK)
+            canvas.setFont("Vera-Bold", 44)
+            canvas.translate(A4[0] / 2, A4[1] / 2)
+            canvas.rotate(52)
+            canvas.drawCentredString(0, 0, watermark)
         canvas.restoreState()
 
     try:

@@ -37,6 +37,10 @@ def run_action(request, obj, catalogue, name, *, redirect_to):
     if name not in catalogue:
         raise PermissionDenied
     action = catalogue[name]
+    if action.confirm and request.POST.get("confirmed") != "1":
+        # An irreversible step is confirmed on its own page (which posts confirmed=1).
+        messages.warning(request, f"Confirmez d'abord : {action.label}.")
+        return redirect(request.path + "confirmer/")
     form = action.form(obj, request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Formulaire incomplet : " + errors_text(form))

@@ -160,13 +160,25 @@ class Team(models.Model):
         return datetime.date.fromisoformat(value) if value else None
 
     def abilities(self, user):
-        buyer = roles.is_buyer(user)
+        pilot = roles.is_pilot_of(user, self.service_id)
+        # A buyer, or the request's pilot when their service may issue the team's order
+        # itself (R2162-6: a service named in the agreement), manages the team.
+        manager = roles.is_buyer(user) or (pilot and may_order_for(self, user))
         return {
-            "view": roles.reads_everything(user) or roles.is_pilot_of(user, self.service_id),
-            "edit": buyer and self.confirmed_at is None,
-            "justify": buyer,
-            "request_substitution": buyer and self.confirmed_at is not None,
+            "view": roles.reads_everything(user) or pilot,
+            "edit": manager and self.confirmed_at is None,
+            "justify": manager,
+            "request_substitution": manager and self.confirmed_at is not None,
         }
+
+
+# Rules that say whether a user may issue the order that owns a team: the orders app
+# registers them (OrdersConfig.ready), so teams depends on no kind of order.
+ORDERER_RULES = []
+
+
+def may_order_for(team, user):
+    return any(rule(team, user) for rule in ORDERER_RULES)
 
 
 class TeamMember(models.Model):

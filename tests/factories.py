@@ -16,7 +16,7 @@ from framework_agreements.models import (
     LotHolding,
     PriceLine,
 )
-from orders import happy_path, services
+from orders import happy_path, request_progress, services
 from orders.enums import OrderState
 from orders.models import Collectivity, TeamRequest
 from procurement.models import Role, Service, User
@@ -39,6 +39,19 @@ def valid_siren(n=1):
 
 def service(code):
     return Service.objects.get(code=code)
+
+
+def complete_issuing_details(svc):
+    """What a service must have before it issues a purchase order (printed on it)."""
+    Service.objects.filter(pk=svc.pk).update(
+        siret=svc.siret or valid_siret(),
+        chorus_service_code=f"CODE-{svc.code}",
+        accountant="Comptable assignataire de test",
+        signatory_name="Signataire de test",
+        signatory_function=f"chef du service {svc.short_name}",
+        signatory_delegation="Décision du 2 janvier 2026 portant délégation",
+        contact_email=f"contact@{svc.code.lower()}.example.gouv.fr",
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -140,6 +153,8 @@ def make_agreement(
         allocation_rule=rule,
     )
     agreement.authorised_services.set([service(code) for code in authorised])
+    for code in authorised:
+        complete_issuing_details(service(code))
     lot = Lot.objects.create(
         agreement=agreement, number=1, title="National", maximum_amount=lot_maximum
     )
@@ -179,10 +194,17 @@ def make_request(pilot, *, state="draft", buyer=None, fmt="flash", title="Atelie
         "accepted": ["submit", "accept"],
         "rejected": ["submit", "reject"],
         "withdrawn": ["withdraw"],
+        "ordered": ["submit", "accept"],
+        "completed": ["submit", "accept"],
     }
     for action in paths[state]:
         actor = pilot if action in ("submit", "withdraw") else buyer
         services.REQUEST_ACTIONS[action].run(request, by=actor, comment="motif de test")
+    # The system moves that follow an order or a contract (orders/request_progress.py).
+    for move in {"ordered": ["mark_ordered"], "completed": ["mark_ordered", "mark_completed"]}.get(
+        state, []
+    ):
+        request_progress.move(request.pk, move, buyer, "test")
     return TeamRequest.objects.get(pk=request.pk)
 
 

@@ -167,6 +167,14 @@ class FrameworkAgreement(models.Model):
         help_text="À défaut, le mois de la date limite de remise des offres de chaque remise "
         "en concurrence.",
     )
+    # The written answer the holder owes each purchase order, printed on it.
+    order_acceptance_days = models.PositiveSmallIntegerField(
+        "délai d'acceptation d'un bon de commande (jours)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Le titulaire accepte ou refuse par écrit chaque bon de commande dans ce délai, "
+        "à compter de sa notification.",
+    )
     # Running committed total, kept by ceiling.commit/release under the agreement's row lock
     # (the ledger stays the source of truth; ceiling.verify compares the two).
     committed_amount = models.DecimalField(
@@ -242,6 +250,24 @@ class FrameworkAgreement(models.Model):
     def end_date(self):
         """Last day in force (inclusive)."""
         return add_months(self.start_date, self.duration_months) - datetime.timedelta(days=1)
+
+    def price_clause(self):
+        """The price clause printed on orders: firm for purchase orders, revisable by formula
+        for subsequent contracts."""
+        if self.mechanism == Mechanism.PURCHASE_ORDERS:
+            return (
+                "Prix fermes (article R2112-9 du code de la commande publique) : les prix "
+                "unitaires du bordereau du titulaire, invariables pendant toute la durée de "
+                "l'accord-cadre, ni actualisés ni révisés."
+            )
+        a, b = (
+            f"{v:.2f}".replace(".", ",")
+            for v in (self.revision_fixed_part, self.revision_variable_part)
+        )
+        return (
+            "Prix révisables (articles R2112-13 et R2112-14 du code de la commande publique) "
+            f"selon la formule P = P0 × ({a} + {b} × S/S0), S étant l'indice Syntec."
+        )
 
     def is_in_force(self, on=None):
         # R2162-5 CCP: orders are issued only while the agreement is in force.

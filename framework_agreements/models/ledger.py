@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from procurement import clock
+
 from .agreements import FrameworkAgreement, Lot
 from .holders import Holder
 
@@ -46,7 +48,8 @@ class CommitmentEntry(models.Model):
     # What produced the row, e.g. "purchase_order:42"; plus its human reference (the number).
     source = models.CharField(max_length=60)
     reference = models.CharField("référence", max_length=40)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The application's clock, so a backdated history (the demo) dates its rows truly.
+    created_at = models.DateTimeField("enregistrée le", default=clock.now, editable=False)
     created_by = models.ForeignKey(
         "procurement.User", on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -169,8 +169,53 @@ def upsert_holder(name, kind, consortium_type, lead, members):
     return holder
 
 
+def luhn_siret(siren, nic):
+    """A SIRET with valid keys from the first 8 digits of a SIREN and 3 of an NIC."""
+    siren = siren[:8] + luhn.calc_check_digit(siren[:8])
+    return siren + nic[:3] + luhn.calc_check_digit(siren + nic[:3])
+
+
+# Invoicing and signature details of the demo's services (fictitious values, valid keys),
+# printed on purchase orders. A real deployment keeps them in the admin.
+SERVICE_DETAILS = {
+    "DGALN-AD1": {
+        "siret": luhn_siret("110068012", "0062"),
+        "chorus_service_code": "DGALN-AD",
+        "accountant": "Contrôleur budgétaire et comptable ministériel (CBCM) — ministère de "
+        "l'Aménagement du territoire et de la Transition écologique (fictif)",
+        "signatory_name": "Claire Martin",
+        "signatory_function": "cheffe du bureau de l'aménagement durable (AD1)",
+        "signatory_delegation": "Décision du 2 janvier 2026 portant délégation de signature "
+        "(démonstration)",
+        "contact_email": "ateliers.ad1@example.gouv.fr",
+        "contact_phone": "01 40 81 21 22",
+    },
+    "DDTM-35": {
+        "siret": luhn_siret("130004534", "0035"),
+        "chorus_service_code": "DDTM35-ATELIERS",
+        "accountant": "Direction régionale des finances publiques de Bretagne (fictif)",
+        "signatory_name": "Yann Le Goff",
+        "signatory_function": "chef du service aménagement, DDTM d'Ille-et-Vilaine",
+        "signatory_delegation": "Arrêté préfectoral du 5 janvier 2026 portant délégation de "
+        "signature (démonstration)",
+        "contact_email": "ddtm-ateliers@ille-et-vilaine.example.gouv.fr",
+        "contact_phone": "02 90 02 32 00",
+    },
+    "DDTM-29": {
+        "contact_email": "ddtm-ateliers@finistere.example.gouv.fr",
+        "contact_phone": "02 98 76 52 00",
+    },
+}
+
+
+def service_details():
+    for code, values in SERVICE_DETAILS.items():
+        Service.objects.filter(code=code).update(**values)
+
+
 def agreements():
     dgaln = Service.objects.get(code="DGALN-AD1")
+    service_details()
     flash, _ = FrameworkAgreement.objects.update_or_create(
         reference="2025-DGALN-AT-FLASH",
         defaults={

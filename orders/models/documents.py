@@ -24,6 +24,7 @@ class DocumentKind(models.TextChoices):
     PHASE_CERTIFICATE = "phase_certificate", "Attestation de service fait de phase"
     ADVANCE_CERTIFICATE = "advance_certificate", "Certificat de paiement de l'avance"
     CLOSING_STATEMENT = "closing_statement", "Décompte final"
+    CANCELLATION_NOTICE = "cancellation_notice", "Avis d'annulation ou constat de refus"
 
 
 class DocumentQuerySet(models.QuerySet):

@@ -369,3 +369,9 @@ class HolderDecline(models.Model):
 
     def __str__(self):
         return f"{self.holder} — {self.declined_on}"
+
+
+def issues_the_order_of(team, user):
+    """teams.models.ORDERER_RULES: may this user issue the purchase order that owns the team?"""
+    order = PurchaseOrder.objects.filter(team=team).select_related("agreement", "request").first()
+    return order is not None and order.abilities(user)["issue"]

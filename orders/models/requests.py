@@ -165,6 +165,20 @@ class TeamRequest(FSMModelMixin, models.Model):
         self.decision_reason = comment
         self.decided_at = clock.now()
 
+    # --- system transitions: the request follows its order or contract (request_progress) ---
+
+    @transition(field=state, source=RequestState.ACCEPTED, target=RequestState.ORDERED)
+    def mark_ordered(self):
+        pass
+
+    @transition(field=state, source=RequestState.ORDERED, target=RequestState.COMPLETED)
+    def mark_completed(self):
+        pass
+
+    @transition(field=state, source=RequestState.ORDERED, target=RequestState.ACCEPTED)
+    def reopen(self):
+        pass
+
     @transition(
         field=state,
         source=OPEN_REQUEST_STATES,

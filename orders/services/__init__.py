@@ -55,6 +55,7 @@ from .invoices import (
 from .purchase_orders import (
     ORDER_ACTIONS,
     flash_agreement_for,
+    issue_blockers,
     order_cancel,
     order_create,
     order_decline,
@@ -111,6 +112,7 @@ __all__ = [
     "offer_reject",
     "offer_score",
     "flash_agreement_for",
+    "issue_blockers",
     "invoice_accept",
     "invoice_complete",
     "invoice_interrupt",

@@ -70,6 +70,33 @@ def store_purchase_order(order, by):
     )
 
 
+def purchase_order_preview(order, by):
+    """The purchase order as it would be issued by `by`'s service: no number, marked
+    "PROJET — sans valeur", never stored."""
+    from ..pdf.purchase_orders import purchase_order_pdf
+
+    return purchase_order_pdf(order, team_rows(order.team), service=by.service, preview=True)
+
+
+def store_cancellation_notice(order, by, *, ended_on, declined):
+    """Ending an issued order: its PDF stays as sent; this notice is stored beside it."""
+    from ..pdf.cancellation import cancellation_notice_pdf
+
+    original = latest(order.documents, DocumentKind.PURCHASE_ORDER)
+    return store(
+        kind=DocumentKind.CANCELLATION_NOTICE,
+        content=cancellation_notice_pdf(
+            order, ended_on=ended_on, declined=declined, original=original, by=by
+        ),
+        filename=f"{'refus' if declined else 'annulation'}-{order.number}.pdf",
+        reference=order.number,
+        agreement=order.agreement,
+        holder=order.holder,
+        by=by,
+        purchase_order=order,
+    )
+
+
 def store_team_sheet(order, by):
     from ..pdf.team_sheets import team_sheet_pdf
 

@@ -15,6 +15,7 @@ from framework_agreements.models import FrameworkAgreement, Mechanism
 from procurement import clock
 from procurement.actions import ActionRefused, Catalogue
 from procurement.fields import DATE_VALIDATORS
+from procurement.models import Service
 from teams import services as team_services
 
 from .. import allocation, chronology, notices
@@ -22,6 +23,7 @@ from ..enums import OrderState
 from ..models import HolderDecline, OrderLine, PurchaseOrder, TeamRequest
 from ..models.purchase_orders import MAX_QUANTITY
 from . import documents
+from .issue_checks import issue_blockers
 
 ORDER_ACTIONS = Catalogue("order")
 action = ORDER_ACTIONS.action
@@ -175,20 +177,10 @@ def order_update_draft(*, order, by, quantities, fields):
     return locked
 
 
-# What the purchase order must state when it is issued (R2162-13 and the PDF's promises).
-REQUIRED_AT_ISSUE = [
-    ("ej_number", "le n° d'engagement juridique (EJ)"),
-    ("session_start", "le début de la session sur site"),
-    ("session_end", "la fin de la session sur site"),
-    ("session_place", "le lieu de la session"),
-    ("delivery_deadline", "la date limite de livraison"),
-]
-
-
 # --- issuing and notifying --------------------------------------------------------------------
 
 
-@action("issue", "Émettre le bon de commande")
+@action("issue", "Émettre le bon de commande", confirm=True)
 @transaction.atomic
 def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today=None):
     today = today or clock.today()
@@ -197,33 +189,11 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
         "issue", order, by=by, expected_state=expected_state, comment=comment
     ) as step:
         locked, agreement = step.obj, step.obj.agreement
-        if not agreement.is_in_force(today):
-            # R2162-5 CCP: orders are issued only while the agreement is in force.
-            raise ActionRefused(
-                f"Émission refusée : l'accord-cadre {agreement.reference} n'est pas en vigueur "
-                f"(du {agreement.start_date:%d/%m/%Y} au {agreement.end_date:%d/%m/%Y})."
-            )
-        if locked.total_excl_tax <= 0:
-            raise ActionRefused("Émission refusée : le bon de commande ne comporte aucune ligne.")
-        missing = [label for name, label in REQUIRED_AT_ISSUE if not getattr(locked, name)]
-        if missing:
-            # The purchase-order PDF is built now: it never prints "—" for these.
-            raise ActionRefused(
-                "Émission refusée : renseignez " + ", ".join(missing) + " dans le projet."
-            )
+        service = Service.objects.get(pk=by.service_id)  # as the admin last saved it
+        blockers = issue_blockers(locked, service, today)
+        if blockers:
+            raise ActionRefused(f"Émission refusée : {blockers[0]}")
         team = locked.team
-        if team is not None and not team.active_members():
-            raise ActionRefused(
-                "Émission refusée : l'équipe proposée par le titulaire est vide. Enregistrez au "
-                "moins son chef de projet."
-            )
-        if team is not None and not team.coverage_ok():
-            # The team must cover the competencies asked for, or the gap be justified.
-            raise ActionRefused(
-                "Émission refusée : compétences demandées non couvertes par l'équipe proposée ("
-                + ", ".join(p.name for p in team.missing_professions())
-                + "). Complétez l'équipe ou enregistrez une justification."
-            )
         # The number first, so the ledger row carries it from the start (append-only).
         number = numbering.next_number(agreement, today.year)
         try:
@@ -242,7 +212,7 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
         locked.year, locked.sequence, locked.number = number.year, number.sequence, number.text
         locked.issued_at = clock.now()
         locked.issued_by = by
-        locked.issuing_service = by.service
+        locked.issuing_service = service
         locked.issue()
     if team is not None:
         team.reference = locked.number
@@ -257,7 +227,7 @@ QUEUED = (
 )
 
 
-@action("notify", "Notifier au titulaire", outcome=lambda order: (QUEUED, None))
+@action("notify", "Notifier au titulaire", outcome=lambda order: (QUEUED, None), confirm=True)
 @transaction.atomic
 def order_notify(*, order, by, expected_state=None, comment=""):
     """Queue the order's e-mail to the holder. The order becomes "notified" only when the e-mail
@@ -307,7 +277,10 @@ def order_holder_accept(*, order, by, expected_state=None, comment="", on=None):
     return locked
 
 
-def _release(order, by, on):
+def _release(order, by, on, *, declined=False):
+    if order.number:
+        # The PDF sent stays untouched; a separate notice records how the order ended.
+        documents.store_cancellation_notice(order, by, ended_on=on, declined=declined)
     if order.team is not None:
         # The experts are free again: bookings gone, members out on the day the order ended.
         team_services.team_disband(team=order.team, on=on)
@@ -352,7 +325,7 @@ def order_decline(*, order, by, expected_state=None, comment="", on=None):
         chronology.holder_answer(step.obj, declined_on, clock.today(), "le refus du titulaire")
         step.obj.decline(reason=step.comment)
     locked = step.obj
-    _release(locked, by, declined_on)
+    _release(locked, by, declined_on, declined=True)
     HolderDecline.objects.create(
         request=locked.request,
         holder=locked.holder,

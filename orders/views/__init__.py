@@ -5,14 +5,21 @@ from django.shortcuts import render
 
 from framework_agreements import ceiling
 from framework_agreements.models import FrameworkAgreement
+from procurement import roles
 
+from .. import atlas
 from ..dashboard import dashboard_context
 
 
 @login_required
 def dashboard(request):
-    context = {
-        "agreement_rows": ceiling.with_figures(FrameworkAgreement.objects.order_by("-start_date"))
-    }
+    agreements = list(FrameworkAgreement.objects.order_by("-start_date"))
+    context = {"agreement_rows": ceiling.with_figures(agreements)}
+    if roles.is_buyer(request.user) or roles.is_finance(request.user):
+        # The national picture: ateliers on the map, ceilings over time (two queries).
+        rows = atlas.ateliers_by_department(request.user)
+        context.update(
+            atlas=atlas.france_map(rows), atlas_rows=rows, charts=atlas.consumption(agreements)
+        )
     context.update(dashboard_context(request.user))
     return render(request, "orders/dashboard.html", context)

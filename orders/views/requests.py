@@ -121,11 +121,16 @@ def request_detail(request, pk):
         ),
     )
     abilities = team_request.abilities(request.user)
+    open_order = next(
+        (
+            o
+            for o in team_request.purchase_orders.all()
+            if o.state not in (OrderState.CANCELLED, OrderState.DECLINED)
+        ),
+        None,
+    )
     no_holder_left = False
-    if abilities["create_order"] and not any(
-        o.state not in (OrderState.CANCELLED, OrderState.DECLINED)
-        for o in team_request.purchase_orders.all()
-    ):
+    if abilities["create_order"] and open_order is None:
         no_holder_left = services.request_has_no_holder_left(team_request)
     return render(
         request,
@@ -137,6 +142,11 @@ def request_detail(request, pk):
             "attachment_form": AttachmentForm(),
             "timeline": timeline(team_request),
             "no_holder_left": no_holder_left,
+            # One live order per request: while one is open, the page leads to it instead.
+            "open_order": open_order,
+            "can_create_order": abilities["create_order"]
+            and open_order is None
+            and not no_holder_left,
             "can_prepare_consultation": abilities["prepare_consultation"]
             and not any(
                 c.state not in ENDED_CONSULTATION_STATES for c in team_request.consultations.all()

@@ -30,6 +30,8 @@ BADGES = {
     "awarded": "success",
     "unsuccessful": "warning",
     "interrupted": "warning",
+    "ordered": "new",
+    "completed": "success",
 }
 
 
@@ -54,3 +56,9 @@ def state_badge(obj):
 def minutes(duration):
     """A timedelta as whole minutes (the lockout page's cool-off)."""
     return int(duration.total_seconds() // 60) if duration else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (a table built from a dict), or None."""
+    return mapping.get(key) if mapping else None

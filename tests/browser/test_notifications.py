@@ -35,6 +35,8 @@ def test_a_failed_notification_is_shown_and_sent_again(page, live_server, settin
 
     _login(page, live_server, buyer)
     page.goto(f"{live_server.url}{order.get_absolute_url()}")
+    page.get_by_role("link", name="Notifier au titulaire…").click()
+    page.wait_for_load_state()
     page.locator('form[aria-label="Notifier au titulaire"] button[type=submit]').click()
     page.wait_for_load_state()
     assert "Échec de l'envoi au titulaire" in page.content()

@@ -1,8 +1,10 @@
 """The whole Flash path in a real browser: a pilot's request to payment, with axe on each page."""
 
 import datetime
+import io
 
 import pytest
+from pypdf import PdfReader
 
 from orders.models import PurchaseOrder, TeamRequest
 from tests.browser.conftest import check_accessibility, screenshot
@@ -28,6 +30,18 @@ def _act(page, label, fill=None, upload=None, done="Action effectuée"):
     if upload:
         form.locator("input[type=file]").set_input_files(upload)
     form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert done in page.content(), page.locator(".fr-alert").all_inner_texts()
+
+
+def _confirm(page, label, done, shot):
+    """An irreversible step: its link opens the confirmation page, whose button performs it."""
+    page.get_by_role("link", name=f"{label}…").click()
+    page.wait_for_load_state()
+    assert "Ce qui va se passer" in page.content()
+    screenshot(page, shot)
+    check_accessibility(page)
+    page.locator(f'form[aria-label="{label}"] button[type=submit]').click()
     page.wait_for_load_state()
     assert done in page.content(), page.locator(".fr-alert").all_inner_texts()
 
@@ -84,11 +98,23 @@ def test_from_request_to_payment(page, live_server, tmp_path):
     page.wait_for_load_state()
     screenshot(page, "path-03-order-draft")
     check_accessibility(page)
-    _act(page, "Émettre le bon de commande")
+    # The buyer sees what issuing will do, and a preview that takes no number.
+    page.get_by_role("link", name="Émettre le bon de commande…").click()
+    page.wait_for_load_state()
+    preview = page.get_by_role("link", name="Aperçu du bon de commande", exact=False)
+    assert preview.get_attribute("target") == "_blank"
+    response = page.request.get(f"{live_server.url}{preview.get_attribute('href')}")
+    assert response.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    assert "PROJET" in text and "sans valeur" in text
+    order.refresh_from_db()
+    assert order.number == ""  # the preview took no number
+    page.go_back()
+    _confirm(page, "Émettre le bon de commande", "Action effectuée", "path-03b-confirm-issue")
     order.refresh_from_db()
     assert order.number.endswith("-0001")
     # The e-mail leaves after the commit (the task); the order is then notified.
-    _act(page, "Notifier au titulaire", done="mis en file")
+    _confirm(page, "Notifier au titulaire", "mis en file", "path-03c-confirm-notify")
     assert "Notifié" in page.content()
     _act(page, "Enregistrer l'acceptation du titulaire")
     _act(page, "Démarrer l'exécution")

@@ -67,7 +67,8 @@ def test_the_full_path_through_the_views(
             client.post(url, {"expected_state": "accepted", "on": today.isoformat()})
         else:
             client.force_login(buyer)
-            data = {"expected_state": current.state, "comment": "ok"}
+            # "confirmed": what the confirmation page of issue and notify posts.
+            data = {"expected_state": current.state, "comment": "ok", "confirmed": "1"}
             data.update(step_data(action, current))
             # After the commit the e-mails leave (the task); "notify" completes only then.
             with django_capture_on_commit_callbacks(execute=True):

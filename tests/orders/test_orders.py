@@ -220,9 +220,9 @@ def test_a_repeated_post_gets_a_message_and_no_double_transition(
     client.force_login(buyer)
     url = reverse("orders:order_transition", args=[order.pk, "notify"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"expected_state": "issued"})
+        client.post(url, {"expected_state": "issued", "confirmed": "1"})
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"expected_state": "issued"}, follow=True)
+        response = client.post(url, {"expected_state": "issued", "confirmed": "1"}, follow=True)
     assert response.status_code == 200
     assert "état a changé" in response.content.decode()
     assert order.history.filter(state="notified").count() == 1
@@ -235,7 +235,7 @@ def test_a_post_without_the_expected_state_is_refused_cleanly(
     order = make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
     client.force_login(buyer)
     url = reverse("orders:order_transition", args=[order.pk, "notify"])
-    response = client.post(url, {}, follow=True)
+    response = client.post(url, {"confirmed": "1"}, follow=True)
     assert response.status_code == 200
     assert "Formulaire incomplet" in response.content.decode()
     assert PurchaseOrder.objects.get(pk=order.pk).state == "issued"

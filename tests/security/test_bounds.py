@@ -138,7 +138,7 @@ def test_a_document_too_long_to_lay_out_refuses_the_issue_without_a_500(
     client.force_login(buyer)
     response = client.post(
         reverse("orders:order_transition", args=[order.pk, "issue"]),
-        {"expected_state": "draft"},
+        {"expected_state": "draft", "confirmed": "1"},
         follow=True,
     )
     html = response.content.decode()

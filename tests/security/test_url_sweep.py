@@ -1,13 +1,10 @@
 """Every URL, every role, GET and POST: the answer follows the object's abilities.
 
-The routes below classify every named URL of the application. A URL added later without an
-entry fails `test_every_url_is_classified`; one added with an entry but without its
-permission check fails the sweep, since a role that may not read it would get a 200, or a
-role that may not act would change a business row.
-
-Objects belong to the DDTM d'Ille-et-Vilaine (pilot35); pilot29 is another service. The
-admin's own URLs answer to the admin's rules (tests/security/test_admin.py); here they are
-checked to send every non-staff user to the admin login.
+The routes below classify every named URL. A URL added without an entry fails
+`test_every_url_is_classified`; one without its permission check fails the sweep (a role that
+may not read it gets a 200, or a role that may not act changes a business row). Objects belong
+to the DDTM d'Ille-et-Vilaine (pilot35); pilot29 is another service. The admin's URLs answer to
+its rules (tests/security/test_admin.py); here they send every non-staff user to its login.
 """
 
 from dataclasses import dataclass, field
@@ -156,6 +153,13 @@ ROUTES = {
         post_only=True,
         write=lambda w, u: bool(services.ORDER_ACTIONS.available(w["order"], u)),
     ),
+    # The world's order is delivered: nothing to confirm, no preview (test_confirmations.py).
+    "orders:order_confirm": Route(
+        kwargs=_order,
+        variants=lambda w: [{"action": a} for a in ("issue", "notify", "x")],
+        read=lambda w, u: False,
+    ),
+    "orders:order_preview": Route(kwargs=_order, read=lambda w, u: False),
     "orders:order_pdf": Route(
         kwargs=_order, read=lambda w, u: w["order"].abilities(u)["download_pdf"]
     ),

@@ -1,0 +1,196 @@
+"""The dashboard's map of the ateliers by department and its chart of each agreement's ceiling
+consumption over time.
+
+Both are SVG drawn on the server: no script, no inline style (the Content-Security-Policy holds),
+colours as SVG presentation attributes. Each comes with a table that says the same in text.
+The department outlines are those of the State design system's map component (@gouvfr/dsfr-chart
+2.0.4, MIT licence: orders/data/LICENSE-france-departments.txt).
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+
+from framework_agreements.models import CommitmentEntry
+from procurement import clock
+
+from .enums import AtelierFormat, RequestState
+from .models import TeamRequest
+
+GEOMETRY_FILE = Path(__file__).parent / "data" / "france_departments.json"
+# Blue France shades, lightest to darkest, and the bins they stand for.
+SHADES = [("#f5f5fe", 0, 0), ("#cacafb", 1, 1), ("#8585f6", 2, 3), ("#313178", 4, None)]
+# Ateliers on the map: requests a buyer has accepted or is examining, and those bought.
+MAPPED_STATES = [
+    RequestState.SUBMITTED,
+    RequestState.RETURNED,
+    RequestState.ACCEPTED,
+    RequestState.ORDERED,
+    RequestState.COMPLETED,
+]
+
+
+@cache
+def geometry():
+    return json.loads(GEOMETRY_FILE.read_text())
+
+
+@dataclass
+class DepartmentRow:
+    pk: int
+    code: str
+    name: str
+    flash: int = 0
+    local: int = 0
+    states: dict = field(default_factory=dict)
+
+    @property
+    def total(self):
+        return self.flash + self.local
+
+    @property
+    def url(self):
+        return f"{reverse('orders:request_list')}?department={self.pk}"
+
+    @property
+    def label(self):
+        return (
+            f"{self.name} ({self.code}) : {self.total} atelier{'s' if self.total > 1 else ''} — "
+            f"{self.flash} Flash, {self.local} Local"
+        )
+
+
+def ateliers_by_department(user):
+    """One row per department with ateliers this user may see (one query)."""
+    rows = {}
+    counts = (
+        TeamRequest.objects.visible_to(user)
+        .filter(state__in=MAPPED_STATES)
+        .values("department_id", "department__code", "department__name", "format", "state")
+        .annotate(n=Count("pk"))
+        .order_by("department__code")
+    )
+    for c in counts:
+        row = rows.setdefault(
+            c["department__code"],
+            DepartmentRow(c["department_id"], c["department__code"], c["department__name"]),
+        )
+        if c["format"] == AtelierFormat.FLASH:
+            row.flash += c["n"]
+        else:
+            row.local += c["n"]
+        row.states[c["state"]] = row.states.get(c["state"], 0) + c["n"]
+    return list(rows.values())
+
+
+def shade(total):
+    for colour, low, high in SHADES:
+        if total >= low and (high is None or total <= high):
+            return colour
+    return SHADES[0][0]
+
+
+def france_map(rows):
+    """What the map template draws: each department's outline, colour, label and link."""
+    by_code = {row.code: row for row in rows}
+    data = geometry()
+
+    def area(code, d):
+        row = by_code.get(code)
+        return {
+            "code": code,
+            "d": d,
+            "fill": shade(row.total if row else 0),
+            "label": row.label if row else f"Département {code} : aucun atelier",
+            "url": row.url if row else None,
+        }
+
+    return {
+        "viewbox": data["metropole"]["viewBox"],
+        "areas": [area(code, d) for code, d in sorted(data["metropole"]["paths"].items())],
+        "overseas": [
+            {"viewbox": o["viewBox"], "areas": [area(o["code"], d) for d in o["paths"]]}
+            for o in data["overseas"]
+        ],
+        "legend": [
+            (colour, f"{low}" if high == low else (f"{low} à {high}" if high else f"{low} et plus"))
+            for colour, low, high in SHADES
+        ],
+        "states": [(s, RequestState(s).label) for s in MAPPED_STATES],
+    }
+
+
+# --- ceiling consumption over time --------------------------------------------------------
+
+
+def month_range(first, last):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def consumption(agreements, today=None):
+    """For each agreement, its committed total at the end of each month since it started
+    (one query over the ledger, summed per month)."""
+    today = today or clock.today()
+    sums = {}
+    for row in (
+        CommitmentEntry.objects.filter(agreement__in=[a.pk for a in agreements])
+        .annotate(month=TruncMonth("created_at"))
+        .values("agreement_id", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        sums[(row["agreement_id"], month)] = row["total"]
+    series = []
+    for agreement in agreements:
+        running, points = Decimal("0.00"), []
+        for month in month_range(agreement.start_date, today):
+            running += sums.get((agreement.pk, month), Decimal("0.00"))
+            points.append((month, running))
+        series.append(chart(agreement, points))
+    return series
+
+
+# The chart's drawing box (SVG user units) and its margins for the axes' labels.
+WIDTH, HEIGHT, LEFT, RIGHT, BOTTOM, TOP = 640, 240, 70, 30, 30, 14
+
+
+def chart(agreement, points):
+    maximum = agreement.maximum_amount or Decimal("1")
+    top = max([maximum, *(p[1] for p in points)])
+    span = max(len(points) - 1, 1)
+
+    # Coordinates as text: a French locale would print 14,0 where SVG wants 14.0.
+    def x(i):
+        return f"{LEFT + (WIDTH - LEFT - RIGHT) * i / span:.1f}"
+
+    def y(value):
+        return f"{TOP + (HEIGHT - TOP - BOTTOM) * (1 - float(value / top)):.1f}"
+
+    step = max(len(points) // 6, 1)
+    return {
+        "agreement": agreement,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "polyline": " ".join(f"{x(i)},{y(v)}" for i, (_, v) in enumerate(points)),
+        "maximum_y": y(maximum),
+        "zero_y": y(0),
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "ticks": [(x(i), m) for i, (m, _) in enumerate(points) if i % step == 0],
+        "label_y": HEIGHT - 8,
+        "label_x": LEFT - 6,
+        "rows": [(m, v, (v * 100 / maximum).quantize(Decimal("0.1"))) for m, v in points],
+        "last": points[-1][1] if points else Decimal("0.00"),
+    }
