@@ -25,6 +25,11 @@ urlpatterns = [
         req.attachment_download,
         name="attachment_download",
     ),
+    path(
+        "demandes/<int:pk>/pieces/<int:attachment_pk>/retirer/",
+        req.attachment_delete,
+        name="attachment_delete",
+    ),
     path("demandes/<int:pk>/bon-de-commande/", po.order_create, name="order_create"),
     path("commandes/", po.order_list, name="order_list"),
     path("commandes/export.xlsx", po.order_list_xlsx, name="order_list_xlsx"),

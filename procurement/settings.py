@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.forms",
     "widget_tweaks",
     "simple_history",
+    # List filters (search, sort) shared by each list page and its export.
+    "django_filters",
     # Login throttling (account and IP pair locked after repeated failures).
     "axes",
     # Background tasks (django.tasks API backport) and their database queue.

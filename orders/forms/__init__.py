@@ -1,9 +1,8 @@
 from .invoices import InterestPaidForm, InvoiceForm
-from .purchase_orders import OrderDraftForm, OrderFilterForm
+from .purchase_orders import OrderDraftForm
 from .requests import (
     AttachmentForm,
     CollectivityFormSet,
-    RequestFilterForm,
     TeamRequestForm,
 )
 
@@ -13,7 +12,5 @@ __all__ = [
     "InvoiceForm",
     "CollectivityFormSet",
     "OrderDraftForm",
-    "OrderFilterForm",
-    "RequestFilterForm",
     "TeamRequestForm",
 ]

@@ -2,29 +2,9 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
-from framework_agreements.models import Holder
-from procurement.models import Department
-
-from ..enums import AtelierFormat, OrderState
 from ..models import PurchaseOrder
 from ..models.purchase_orders import MAX_QUANTITY
-from .requests import DATE_WIDGET, ScopedDepartmentMixin
-
-
-class OrderFilterForm(ScopedDepartmentMixin, DsfrBaseForm):
-    state = forms.ChoiceField(
-        label="État", choices=[("", "Tous")] + OrderState.choices, required=False
-    )
-    department = forms.ModelChoiceField(
-        label="Département", queryset=Department.objects.all(), required=False, empty_label="Tous"
-    )
-    holder = forms.ModelChoiceField(
-        label="Titulaire", queryset=Holder.objects.all(), required=False, empty_label="Tous"
-    )
-    year = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
-    format = forms.ChoiceField(
-        label="Format", choices=[("", "Tous")] + AtelierFormat.choices, required=False
-    )
+from .requests import DATE_WIDGET
 
 
 class OrderDraftForm(DsfrBaseForm, forms.ModelForm):

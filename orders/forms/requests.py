@@ -2,14 +2,14 @@ from django import forms
 from django.forms import inlineformset_factory
 from dsfr.forms import DsfrBaseForm
 
-from procurement import clock, roles
+from procurement import clock
 from procurement.actions import ActionRefused
 from procurement.models import Department
 from procurement.uploads import PdfField
 from teams.models import Profession
 
 from .. import chronology
-from ..enums import AtelierFormat, RequestState, Theme
+from ..enums import Theme
 from ..models import Collectivity, TeamRequest
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -79,7 +79,7 @@ CollectivityFormSet = inlineformset_factory(
     TeamRequest,
     Collectivity,
     form=CollectivityForm,
-    extra=1,
+    extra=3,  # several collectivities at a time (an EPCI and its communes)
     min_num=0,
     can_delete=True,
 )
@@ -87,29 +87,3 @@ CollectivityFormSet = inlineformset_factory(
 
 class AttachmentForm(DsfrBaseForm):
     file = PdfField(label="Lettre de soutien (PDF)")
-
-
-class ScopedDepartmentMixin:
-    """A pilot reads only their service's rows: the department filter offers only the
-    departments those rows can be in (one for a DDT(M), the region's for a DREAL)."""
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user is not None and not roles.reads_everything(user):
-            service = user.service
-            self.fields["department"].queryset = (
-                service.departments() if service else Department.objects.none()
-            )
-
-
-class RequestFilterForm(ScopedDepartmentMixin, DsfrBaseForm):
-    state = forms.ChoiceField(
-        label="État", choices=[("", "Tous")] + RequestState.choices, required=False
-    )
-    format = forms.ChoiceField(
-        label="Format", choices=[("", "Tous")] + AtelierFormat.choices, required=False
-    )
-    department = forms.ModelChoiceField(
-        label="Département", queryset=Department.objects.all(), required=False, empty_label="Tous"
-    )
-    year = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)

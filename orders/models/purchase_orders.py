@@ -114,6 +114,13 @@ class PurchaseOrder(FSMModelMixin, models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = "bon de commande"
         verbose_name_plural = "bons de commande"
+        # One per sort the order list offers (orders/filters.py), read either way.
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="order_sort_created"),
+            models.Index(fields=["number", "id"], name="order_sort_number"),
+            models.Index(fields=["total_excl_tax", "id"], name="order_sort_amount"),
+            models.Index(fields=["session_start", "id"], name="order_sort_session"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "year", "sequence"], name="gapless_number_unique"

@@ -80,6 +80,12 @@ class TeamRequest(FSMModelMixin, models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = "demande d'atelier"
         verbose_name_plural = "demandes d'atelier"
+        # One per sort the request list offers (orders/filters.py), read either way.
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="request_sort_created"),
+            models.Index(fields=["title", "id"], name="request_sort_title"),
+            models.Index(fields=["submitted_at", "id"], name="request_sort_submitted"),
+        ]
 
     def __str__(self):
         return self.title

@@ -9,12 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from procurement import audit, clock, roles, xlsx
-from procurement.web import action_forms, attempt, download, errors_text, export, run_action
+from procurement.actions import ActionRefused
+from procurement.web import action_forms, attempt, download, export, run_action
 from teams.models import TeamMember
 from teams.team_views import panel
 
 from .. import exports, services
-from ..forms import OrderDraftForm, OrderFilterForm
+from ..filters import OrderFilter, ordered
+from ..forms import OrderDraftForm
 from ..models import Document, Invoice, PurchaseOrder
 from ..timeline import timeline
 from .invoices import invoices_context
@@ -40,44 +42,39 @@ def order_create(request, pk):
 
 
 def _filtered_orders(request):
-    form = OrderFilterForm(request.GET or None, user=request.user)
-    queryset = PurchaseOrder.objects.visible_to(request.user).select_related(
-        "holder__company", "request__department", "request__service", "agreement"
+    """The list's filters and sort, the same for the page and its export."""
+    filterset = OrderFilter(
+        request.GET or None,
+        request=request,
+        queryset=PurchaseOrder.objects.visible_to(request.user).select_related(
+            "holder__company", "request__department", "request__service", "agreement"
+        ),
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["state"]:
-            queryset = queryset.filter(state=data["state"])
-        if data["department"]:
-            queryset = queryset.filter(request__department=data["department"])
-        if data["holder"]:
-            queryset = queryset.filter(holder=data["holder"])
-        if data["year"]:
-            queryset = queryset.filter(created_at__year=data["year"])
-        if data["format"]:
-            queryset = queryset.filter(request__format=data["format"])
-    return form, queryset
+    return filterset, ordered(filterset, PurchaseOrder._meta.ordering)
 
 
 @login_required
 def order_list(request):
-    form, queryset = _filtered_orders(request)
+    filterset, queryset = _filtered_orders(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/order_list.html",
-        {"form": form, "page_obj": page, "query": request.GET.urlencode()},
+        {
+            "form": filterset.form,
+            "filterset": filterset,
+            "page_obj": page,
+            "query": request.GET.urlencode(),
+        },
     )
 
 
 @login_required
 def order_list_xlsx(request):
-    """The same rows as the list (same filters, same scoping), for finance."""
+    """The same rows as the list (same filters, scoping and sort), for finance."""
     _, queryset = _filtered_orders(request)
     today = clock.today()
-    content, count = exports.write_orders(
-        queryset.order_by("agreement_id", "year", "sequence", "pk"), today
-    )
+    content, count = exports.write_orders(queryset, today)
     return export(
         request, content, f"bons-de-commande-{today:%Y-%m-%d}.xlsx", xlsx.XLSX_MIME, rows=count
     )
@@ -116,6 +113,11 @@ ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(
 @login_required
 def order_detail(request, pk):
     order = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
+    return _detail_page(request, order)
+
+
+def _detail_page(request, order, edit_form=None):
+    """The order page; `edit_form` is the draft form posted with errors, shown as typed."""
     abilities = order.abilities(request.user)
     today = clock.today()
     team_context = {}
@@ -123,10 +125,12 @@ def order_detail(request, pk):
         team_context = panel(
             order.team,
             request.user,
-            next_url=request.path,
+            next_url=order.get_absolute_url(),
             session_start=order.session_start,
             session_end=order.session_end,
         )
+    if edit_form is None and abilities["edit"]:
+        edit_form = OrderDraftForm(instance=order, price_lines=order.price_schedule())
     return render(
         request,
         "orders/order_detail.html",
@@ -139,11 +143,7 @@ def order_detail(request, pk):
             "timeline": timeline(order),
             "today": today,
             **invoices_context(order, request.user, today),
-            "edit_form": (
-                OrderDraftForm(instance=order, price_lines=order.price_schedule())
-                if abilities["edit"]
-                else None
-            ),
+            "edit_form": edit_form if abilities["edit"] else None,
         },
     )
 
@@ -151,20 +151,28 @@ def order_detail(request, pk):
 @login_required
 @require_POST
 def order_edit(request, pk):
+    """Save the draft; on any error the page comes back with every value as typed and each
+    message next to its field (never a redirect that loses the input)."""
     order = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
     roles.require(order.abilities(request.user), "edit")
     form = OrderDraftForm(request.POST, instance=order, price_lines=order.price_schedule())
-    if not form.is_valid():
-        messages.error(request, "Projet non enregistré : " + errors_text(form))
-        return redirect(order)
-    attempt(
-        request,
-        lambda: services.order_update_draft(
-            order=order, by=request.user, quantities=form.quantities(), fields=form.field_values()
-        ),
-        "Le projet de bon de commande a été enregistré.",
-    )
-    return redirect(order)
+    if form.is_valid():
+        try:
+            services.order_update_draft(
+                order=order,
+                by=request.user,
+                quantities=form.quantities(),
+                fields=form.field_values(),
+            )
+        except ActionRefused as exc:
+            audit.record("action_refused", request=request, reason=str(exc))
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Le projet de bon de commande a été enregistré.")
+            return redirect(order)
+    # The form changed the instance while validating: show the page from the stored row.
+    fresh = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
+    return _detail_page(request, fresh, edit_form=form)
 
 
 @login_required

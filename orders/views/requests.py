@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -11,11 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from procurement import audit, roles
+from procurement.actions import save
 from procurement.web import action_forms, errors_text, run_action
 
 from .. import services
 from ..enums import OrderState
-from ..forms import AttachmentForm, CollectivityFormSet, RequestFilterForm, TeamRequestForm
+from ..filters import RequestFilter, ordered
+from ..forms import AttachmentForm, CollectivityFormSet, TeamRequestForm
 from ..models import PurchaseOrder, RequestAttachment, TeamRequest
 from ..models.consultations import ENDED_CONSULTATION_STATES
 from ..timeline import timeline
@@ -31,27 +34,24 @@ def get_request_for_user(user, pk, queryset=None):
 
 @login_required
 def request_list(request):
-    form = RequestFilterForm(request.GET or None, user=request.user)
-    queryset = (
-        TeamRequest.objects.visible_to(request.user)
+    filterset = RequestFilter(
+        request.GET or None,
+        request=request,
+        queryset=TeamRequest.objects.visible_to(request.user)
         .select_related("department", "service")
-        .prefetch_related("collectivities")
+        .prefetch_related("collectivities"),
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["state"]:
-            queryset = queryset.filter(state=data["state"])
-        if data["format"]:
-            queryset = queryset.filter(format=data["format"])
-        if data["department"]:
-            queryset = queryset.filter(department=data["department"])
-        if data["year"]:
-            queryset = queryset.filter(created_at__year=data["year"])
+    queryset = ordered(filterset, TeamRequest._meta.ordering)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/request_list.html",
-        {"form": form, "page_obj": page, "can_create": roles.files_requests(request.user)},
+        {
+            "form": filterset.form,
+            "filterset": filterset,
+            "page_obj": page,
+            "can_create": roles.files_requests(request.user),
+        },
     )
 
 
@@ -201,3 +201,21 @@ def attachment_download(request, pk, attachment_pk):
         filename=attachment.original_name,
         content_type="application/pdf",
     )
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    """Remove a support letter while the request can still be edited (draft or returned); the
+    request's history names the file and who removed it."""
+    team_request = get_request_for_user(request.user, pk)
+    roles.require(team_request.abilities(request.user), "edit")
+    attachment = get_object_or_404(team_request.attachments, pk=attachment_pk)
+    name, stored = attachment.original_name, attachment.file.name
+    with transaction.atomic():
+        attachment.delete()
+        save(team_request, request.user, f"Pièce jointe retirée : {name}")
+        # The file goes only once the row is gone for good.
+        transaction.on_commit(lambda: default_storage.delete(stored))
+    messages.success(request, f"La pièce jointe « {name} » a été retirée.")
+    return redirect(team_request)

@@ -62,3 +62,65 @@ def minutes(duration):
 def get_item(mapping, key):
     """mapping[key] in a template (a table built from a dict), or None."""
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key, label, css=""):
+    """A sortable column header: a link that sorts by `key` (then reverses it), keeping the
+    filters and going back to page 1; aria-sort says the current order."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    current = context["filterset"].sort
+    aria = {key: "ascending", f"-{key}": "descending"}.get(current)
+    params["sort"] = f"-{key}" if current == key else key
+    arrow = {"ascending": " ▲", "descending": " ▼"}.get(aria, "")
+    return format_html(
+        '<th scope="col"{}{}><a href="?{}" title="Trier par {}">{}<span aria-hidden="true">{}'
+        "</span></a></th>",
+        format_html(' class="{}"', css) if css else "",
+        format_html(' aria-sort="{}"', aria) if aria else "",
+        params.urlencode(),
+        label.lower(),
+        label,
+        arrow,
+    )
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(*forms):
+    """The DSFR error summary: every error of these forms (or formsets), each linking to its
+    field. It takes the focus on load (autofocus on a tabindex=-1 block: no script)."""
+    entries = []
+    for form in forms:
+        if form is None:
+            continue
+        if hasattr(form, "forms"):  # a formset
+            entries += [{"message": e} for e in form.non_form_errors()]
+            for sub in form.forms:
+                entries += _form_errors(sub)
+        else:
+            entries += _form_errors(form)
+    return {"entries": entries}
+
+
+def _form_errors(form):
+    if not form.is_bound:
+        return []
+    entries = [{"message": message} for message in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == "__all__" or name not in form.fields:
+            continue
+        field = form[name]
+        for message in errors:
+            entries.append({"id": field.id_for_label, "label": field.label, "message": message})
+    return entries
+
+
+@register.filter
+def has_errors(form):
+    """True when the form (or formset) was posted with errors: the page title says so."""
+    if form is None or not getattr(form, "is_bound", False):
+        return False
+    if hasattr(form, "total_error_count"):
+        return form.total_error_count() > 0
+    return bool(form.errors)
