@@ -98,19 +98,39 @@ def _requests(user):
     return TeamRequest.objects.visible_to(user).select_related("department", "service")
 
 
+def _failed_messages(user):
+    # Those this user queued, and those the system queued (no one else will see to them).
+    return (
+        OutgoingMessage.objects.filter(status=MessageStatus.FAILED)
+        .filter(Q(queued_by=user) | Q(queued_by=None))
+        .prefetch_related("about")
+        .order_by("-queued_at", "-pk")
+    )
+
+
+RUNNING = [OrderState.NOTIFIED, OrderState.ACCEPTED, OrderState.IN_PROGRESS]
+
+
 def dashboard_context(user):
+    """{"todo": panels waiting for this user's action, "watch": panels to follow}; a panel is
+    (title, kind, Panel). Two queries per panel, whatever the number of rows."""
     if roles.is_buyer(user):
         return {
-            "panels": [
+            "todo": [
                 (
                     "Demandes à instruire",
                     "requests",
                     Panel(_requests(user).filter(state=RequestState.SUBMITTED)),
                 ),
                 (
-                    "Bons de commande à émettre ou notifier",
+                    "Mes projets de bons de commande à émettre",
                     "orders",
-                    Panel(_orders(user).filter(state__in=[OrderState.DRAFT, OrderState.ISSUED])),
+                    Panel(_orders(user).filter(state=OrderState.DRAFT, created_by=user)),
+                ),
+                (
+                    "Mes bons de commande émis, à notifier",
+                    "orders",
+                    Panel(_orders(user).filter(state=OrderState.ISSUED, issued_by=user)),
                 ),
                 (
                     "Remises en concurrence à mener",
@@ -136,20 +156,29 @@ def dashboard_context(user):
                     "phases",
                     Panel(_phases(user, state=PhaseState.SUBMITTED)),
                 ),
+                ("Courriels en échec, à renvoyer", "messages", Panel(_failed_messages(user))),
+            ],
+            "watch": [
                 (
-                    "Courriels en échec, à renvoyer",
-                    "messages",
+                    "Projets et bons émis par d'autres acheteurs",
+                    "orders",
                     Panel(
-                        OutgoingMessage.objects.filter(status=MessageStatus.FAILED)
-                        .prefetch_related("about")
-                        .order_by("-queued_at", "-pk")
+                        _orders(user)
+                        .filter(state__in=[OrderState.DRAFT, OrderState.ISSUED])
+                        .exclude(Q(created_by=user, state=OrderState.DRAFT))
+                        .exclude(Q(issued_by=user, state=OrderState.ISSUED))
                     ),
                 ),
-            ]
+                (
+                    "Ateliers Flash en cours",
+                    "orders",
+                    Panel(_orders(user).filter(state__in=RUNNING)),
+                ),
+            ],
         }
     if roles.is_finance(user):
         return {
-            "panels": [
+            "todo": [
                 (
                     "Factures à payer",
                     "invoices",
@@ -165,6 +194,18 @@ def dashboard_context(user):
                     ),
                 ),
                 (
+                    "Intérêts moratoires et indemnités à payer (45 jours, art. R2192-36)",
+                    "interest",
+                    Panel(
+                        _invoices(user)
+                        .filter(payment__days_late__gt=0, payment__interest_paid_on=None)
+                        .select_related("payment")
+                        .order_by("payment__paid_on")
+                    ),
+                ),
+            ],
+            "watch": [
+                (
                     "Service fait, facture attendue",
                     "orders",
                     Panel(_orders(user).filter(state=OrderState.SERVICE_DONE)),
@@ -178,31 +219,44 @@ def dashboard_context(user):
                         .order_by("accepted_on", "pk")
                     ),
                 ),
-                (
-                    "Intérêts moratoires et indemnités à payer (45 jours, art. R2192-36)",
-                    "interest",
-                    Panel(
-                        _invoices(user)
-                        .filter(payment__days_late__gt=0, payment__interest_paid_on=None)
-                        .select_related("payment")
-                        .order_by("payment__paid_on")
-                    ),
-                ),
-            ]
+            ],
         }
     if roles.is_pilot(user):
         return {
-            "panels": [
+            "todo": [
                 (
-                    "Mes demandes en cours",
+                    "Mes demandes à compléter ou à déposer",
                     "requests",
                     Panel(
                         _requests(user).filter(
-                            state__in=[
-                                RequestState.DRAFT,
-                                RequestState.SUBMITTED,
-                                RequestState.RETURNED,
-                            ]
+                            created_by=user,
+                            state__in=[RequestState.DRAFT, RequestState.RETURNED],
+                        )
+                    ),
+                ),
+                (
+                    "Mes projets de bons de commande à émettre",
+                    "orders",
+                    Panel(_orders(user).filter(state=OrderState.DRAFT, created_by=user)),
+                ),
+                (
+                    "Livrables à réceptionner (service fait)",
+                    "orders",
+                    Panel(_orders(user).filter(state=OrderState.DELIVERED)),
+                ),
+                (
+                    "Phases d'ateliers Local à accepter",
+                    "phases",
+                    Panel(_phases(user, state=PhaseState.SUBMITTED)),
+                ),
+            ],
+            "watch": [
+                (
+                    "Demandes de mon service déposées ou acceptées",
+                    "requests",
+                    Panel(
+                        _requests(user).filter(
+                            state__in=[RequestState.SUBMITTED, RequestState.ACCEPTED]
                         )
                     ),
                 ),
@@ -221,20 +275,11 @@ def dashboard_context(user):
                     contracts_in_execution(user),
                 ),
                 (
-                    "Ateliers en cours sur mon territoire",
+                    "Ateliers Flash en cours sur mon territoire",
                     "orders",
-                    Panel(
-                        _orders(user).filter(
-                            state__in=[
-                                OrderState.NOTIFIED,
-                                OrderState.ACCEPTED,
-                                OrderState.IN_PROGRESS,
-                                OrderState.DELIVERED,
-                            ]
-                        )
-                    ),
+                    Panel(_orders(user).filter(state__in=RUNNING)),
                 ),
             ],
             "can_create_request": True,
         }
-    return {"panels": [], "is_admin": True}
+    return {"todo": [], "watch": [], "is_admin": True}

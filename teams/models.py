@@ -121,6 +121,8 @@ class Team(models.Model):
     required_professions = models.ManyToManyField(Profession, blank=True, related_name="+")
     coverage_justification = text_field("justification des compétences manquantes", blank=True)
     confirmed_at = models.DateTimeField("équipe confirmée le", null=True, blank=True)
+    # The order behind it ended before its atelier (cancelled, declined): team_disband.
+    disbanded_on = models.DateField("équipe dissoute le", null=True, blank=True)
     # The month each phase falls in ({phase: "YYYY-MM-01"}), set by the order that owns the
     # team from its dates (team_schedule); planned days are placed in these months.
     phase_months = models.JSONField("mois des phases", default=dict, blank=True)

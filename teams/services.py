@@ -8,6 +8,7 @@ imports orders.
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F, Q
 from django_fsm import has_transition_perm
 
 from procurement import clock
@@ -275,8 +276,11 @@ WORKING_DAYS_PER_MONTH = Decimal("20")
 def workload(expert):
     """Planned days per month and per atelier for one expert:
     [(month, [(team, days)], total, overloaded)]."""
+    # Live bookings only: nothing of a team whose order ended before its atelier (cancelled,
+    # declined), and nothing after their exit date for a member substituted.
     lines = (
-        PlannedDays.objects.filter(member__expert=expert)
+        PlannedDays.objects.filter(member__expert=expert, member__team__disbanded_on=None)
+        .filter(Q(member__left_on__isnull=True) | Q(month__lte=F("member__left_on")))
         .select_related("member__team")
         .order_by("month", "member__team_id")
     )
@@ -310,6 +314,7 @@ def team_disband(*, team, on):
     is freed and every member leaves on `on` (never before they joined), so the experts'
     availability and workload stop counting it. Returns the number of bookings freed."""
     freed, _ = Booking.objects.filter(team=team).delete()
+    Team.objects.filter(pk=team.pk).update(disbanded_on=on)
     for member in TeamMember.objects.filter(team=team, left_on__isnull=True):
         member.left_on = max(on, member.joined_on)
         member.save(update_fields=["left_on"])

@@ -22,4 +22,5 @@ def dashboard(request):
             atlas=atlas.france_map(rows), atlas_rows=rows, charts=atlas.consumption(agreements)
         )
     context.update(dashboard_context(request.user))
+    context["todo_total"] = sum(rows.total for _title, _kind, rows in context["todo"])
     return render(request, "orders/dashboard.html", context)

@@ -63,3 +63,36 @@ def test_an_order_with_an_empty_team_is_not_issued(agreement, pilot35, buyer):
         services.order_issue(order=PurchaseOrder.objects.get(pk=order.pk), by=buyer)
     assert PurchaseOrder.objects.get(pk=order.pk).state == OrderState.DRAFT
     assert not order.agreement.commitments.exists()
+
+
+def test_the_workload_follows_a_moved_session_and_forgets_a_cancelled_order(
+    agreement, pilot35, buyer, finance
+):
+    from decimal import Decimal
+
+    from teams.models import TeamMember
+
+    order = make_order(pilot35, buyer, finance, state=OrderState.ACCEPTED)
+    expert = TeamMember.objects.filter(team=order.team).first().expert
+    team_services.team_schedule(team=order.team, months={"on_site": order.session_start})
+    months = [row[0] for row in team_services.workload(expert)]
+    # The session moves two months later when execution starts: its days move with it.
+    later = order.session_start + datetime.timedelta(days=62)
+    services.order_start(
+        order=order,
+        by=buyer,
+        session_start=later,
+        session_end=later,
+        delivery_deadline=later + datetime.timedelta(days=30),
+    )
+    moved = [row[0] for row in team_services.workload(expert)]
+    assert later.replace(day=1) in moved and moved != months
+    assert all(total > Decimal("0") for _m, _t, total, _o in team_services.workload(expert))
+
+    other = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)
+    member = TeamMember.objects.filter(team=other.team).first()
+    before = {m: t for m, _teams, t, _o in team_services.workload(member.expert)}
+    with clock.frozen(datetime.date.today()):
+        services.order_cancel(order=other, by=buyer, comment="Reporté")
+    after = team_services.workload(member.expert)
+    assert all(other.team not in dict(teams) for _m, teams, _t, _o in after), (before, after)
