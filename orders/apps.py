@@ -14,3 +14,9 @@ class OrdersConfig(AppConfig):
         notices.register()
         request_progress.register()
         ORDERER_RULES.append(issues_the_order_of)
+
+        from exports import jobs
+
+        from .views.purchase_orders import build_orders_export
+
+        jobs.register("orders", build_orders_export)

@@ -156,3 +156,17 @@ def ordered(filterset, default):
     queryset = filterset.qs
     order = list(queryset.query.order_by) or list(default)
     return queryset.order_by(*order, "-pk" if order[0].startswith("-") else "pk")
+
+
+def orders_for(user, data):
+    """The order list's rows for this user and these query parameters (page, export, task)."""
+    from types import SimpleNamespace
+
+    filterset = OrderFilter(
+        data or None,
+        request=SimpleNamespace(user=user),
+        queryset=PurchaseOrder.objects.visible_to(user).select_related(
+            "holder__company", "request__department", "request__service", "agreement"
+        ),
+    )
+    return filterset, ordered(filterset, PurchaseOrder._meta.ordering)

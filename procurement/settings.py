@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "procurement",
     "notifications",
+    "exports",
     "framework_agreements",
     "teams",
     "orders",
@@ -204,6 +205,10 @@ TASKS = {
 # An e-mail is tried this many times, the retries spaced by these delays (seconds).
 MAIL_ATTEMPTS = envint("MAIL_ATTEMPTS", "3")
 MAIL_RETRY_DELAYS = [60, 600]
+# A list export above this many rows is built by a task and listed on « Mes exports ».
+EXPORT_SYNC_MAX_ROWS = envint("EXPORT_SYNC_MAX_ROWS", "5000")
+EXPORT_ATTEMPTS = 3
+EXPORT_RETRY_DELAYS = [60, 600]
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")

@@ -39,6 +39,7 @@ urlpatterns = [
         name="personal_data",
     ),
     path("", include("notifications.urls")),
+    path("", include("exports.urls")),
     path("accords-cadres/", include("framework_agreements.urls")),
     path("", include("teams.urls")),
     path("", include("orders.urls")),

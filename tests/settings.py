@@ -8,3 +8,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # queue through a worker (tests/notifications/test_worker.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MAIL_RETRY_DELAYS = [0, 0]
+EXPORT_RETRY_DELAYS = [0, 0]

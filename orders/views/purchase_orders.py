@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from exports import jobs
 from procurement import audit, clock, roles, xlsx
 from procurement.actions import ActionRefused
 from procurement.web import action_forms, attempt, download, export, run_action
@@ -15,7 +16,7 @@ from teams.models import TeamMember
 from teams.team_views import panel
 
 from .. import exports, services
-from ..filters import OrderFilter, ordered
+from ..filters import orders_for
 from ..forms import OrderDraftForm
 from ..models import Document, Invoice, PurchaseOrder
 from ..timeline import timeline
@@ -43,14 +44,7 @@ def order_create(request, pk):
 
 def _filtered_orders(request):
     """The list's filters and sort, the same for the page and its export."""
-    filterset = OrderFilter(
-        request.GET or None,
-        request=request,
-        queryset=PurchaseOrder.objects.visible_to(request.user).select_related(
-            "holder__company", "request__department", "request__service", "agreement"
-        ),
-    )
-    return filterset, ordered(filterset, PurchaseOrder._meta.ordering)
+    return orders_for(request.user, request.GET)
 
 
 @login_required
@@ -71,13 +65,34 @@ def order_list(request):
 
 @login_required
 def order_list_xlsx(request):
-    """The same rows as the list (same filters, scoping and sort), for finance."""
+    """The same rows as the list (same filters, scoping and sort), for finance. A large one is
+    built by a background task and listed on « Mes exports »."""
     _, queryset = _filtered_orders(request)
+    count = queryset.count()
+    if jobs.too_large(count):
+        jobs.request_export(
+            kind="orders",
+            label=f"Bons de commande ({count} lignes)",
+            params=request.GET.dict(),
+            user=request.user,
+        )
+        messages.info(
+            request,
+            f"L'export de {count} bons de commande est en préparation : il sera disponible "
+            "dans « Mes exports » dès qu'il sera prêt.",
+        )
+        return redirect("exports:list")
+    content, count, filename = build_orders_export(request.user, request.GET, queryset)
+    return export(request, content, filename, xlsx.XLSX_MIME, rows=count)
+
+
+def build_orders_export(user, params, queryset=None):
+    """The orders register as XLSX: (bytes, rows, filename); also the export task's builder."""
+    if queryset is None:
+        _, queryset = orders_for(user, params)
     today = clock.today()
     content, count = exports.write_orders(queryset, today)
-    return export(
-        request, content, f"bons-de-commande-{today:%Y-%m-%d}.xlsx", xlsx.XLSX_MIME, rows=count
-    )
+    return content, count, f"bons-de-commande-{today:%Y-%m-%d}.xlsx"
 
 
 ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(

@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 
+from exports.models import ExportJob
 from notifications import outbox
 from notifications.models import OutgoingMessage
 from orders import services
@@ -64,7 +66,12 @@ def world(all_users, settings):
         kind="order_step", about=order, to=["x@example.gouv.fr"], subject="S", paragraphs=["P"]
     )
     OutgoingMessage.objects.filter(pk=message.pk).update(status="failed", attempts=3)
+    export = ExportJob.objects.create(
+        kind="orders", label="Bons de commande", requested_by=u["finance"], status="ready"
+    )
+    export.file.save("export.xlsx", ContentFile(b"PK"), save=True)
     return {
+        "export": export,
         "message": message,
         "order": order,
         "invoice": invoice,

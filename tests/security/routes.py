@@ -48,6 +48,11 @@ def _team(w):
 
 
 ROUTES = {
+    "exports:list": Route(),
+    "exports:download": Route(
+        kwargs=lambda w: {"pk": w["export"].pk},
+        read=lambda w, u: u == w["export"].requested_by,  # the requester's file only
+    ),
     "dashboard": Route(),
     "login": Route(),
     "logout": Route(post_only=True),

@@ -14,7 +14,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from tests.security.routes import ROUTES
 
 ROLES = ["anonymous", "buyer", "finance", "admin", "pilot35", "pilot29"]
-BUSINESS_APPS = ["orders", "teams", "framework_agreements", "notifications"]
+BUSINESS_APPS = ["orders", "teams", "framework_agreements", "notifications", "exports"]
 
 
 def _named_urls(patterns, namespace=None):

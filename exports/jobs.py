@@ -1,0 +1,80 @@
+"""Large exports through the task queue (django.tasks API, settings.TASKS).
+
+A list page counts its rows; above settings.EXPORT_SYNC_MAX_ROWS it records an ExportJob and
+queues `build`; the requester finds the file on « Mes exports » when it is ready. A builder
+registered per kind recomputes the rows from the saved filters, scoped to the requester as
+the page was. A failed attempt is retried (EXPORT_RETRY_DELAYS), then recorded as failed.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from procurement import clock
+
+from .models import ExportJob, ExportStatus
+
+logger = logging.getLogger(__name__)
+
+# kind -> builder(user, params) -> (content bytes, rows, filename)
+BUILDERS = {}
+
+
+def register(kind, builder):
+    BUILDERS[kind] = builder
+
+
+def too_large(rows):
+    return rows > settings.EXPORT_SYNC_MAX_ROWS
+
+
+def request_export(*, kind, label, params, user):
+    job = ExportJob.objects.create(kind=kind, label=label, params=params, requested_by=user)
+    transaction.on_commit(lambda: enqueue(job.pk), robust=True)
+    return job
+
+
+def enqueue(job_id, delay=None):
+    from django_tasks import task_backends
+
+    from .tasks import build_export
+
+    task = build_export
+    if delay and task_backends[task.backend].supports_defer:
+        task = task.using(run_after=clock.now() + datetime.timedelta(seconds=delay))
+    task.enqueue(job_id)
+
+
+def build(job_id):
+    """One attempt at building the file."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().get(pk=job_id)
+        if job.status != ExportStatus.QUEUED:
+            return job
+        job.attempts += 1
+        job.save(update_fields=["attempts"])
+    try:
+        content, rows, filename = BUILDERS[job.kind](job.requested_by, job.params)
+    except Exception as exc:  # a database hiccup, a full disk: retry, then say so
+        return _failed(job, exc)
+    job.file.save(filename, ContentFile(content), save=False)
+    job.rows, job.filename, job.status = rows, filename, ExportStatus.READY
+    job.finished_at = clock.now()
+    job.save(update_fields=["file", "rows", "filename", "status", "finished_at"])
+    return job
+
+
+def _failed(job, exc):
+    logger.warning("Export %s attempt %s failed: %s", job.pk, job.attempts, exc)
+    retry = job.attempts < settings.EXPORT_ATTEMPTS
+    job.error = f"{type(exc).__name__} : {exc}"[:2000]
+    if not retry:
+        job.status, job.finished_at = ExportStatus.FAILED, clock.now()
+    job.save(update_fields=["error", "status", "finished_at"])
+    if retry:
+        delays = settings.EXPORT_RETRY_DELAYS
+        enqueue(job.pk, delay=delays[min(job.attempts - 1, len(delays) - 1)])
+    return job
