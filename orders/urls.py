@@ -86,6 +86,11 @@ urlpatterns = [
         name="contract_transition",
     ),
     path(
+        "marches/<int:pk>/action/<str:action>/confirmer/",
+        conf.contract_confirm,
+        name="contract_confirm",
+    ),
+    path(
         "marches/<int:pk>/phases/<int:phase_pk>/action/<str:action>/",
         mx.phase_transition,
         name="phase_transition",

@@ -55,3 +55,28 @@ class IdleTimeoutMiddleware:
             if now - last >= ACTIVITY_RESOLUTION_SECONDS:
                 request.session["last_activity"] = now
         return self.get_response(request)
+
+
+class PendingActionMiddleware:
+    """An action form posted with errors comes back filled in: run_action keeps the POST in
+    the session and redirects to the page; on that page's next GET this hands the data to
+    action_forms (procurement.web), which binds the same form so each field keeps its value
+    and shows its message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .web import PENDING_KEY, pending_action
+
+        data = None
+        session = getattr(request, "session", None)
+        if request.method == "GET" and session is not None:
+            stored = session.get(PENDING_KEY)
+            if stored and stored.get("path") == request.path:
+                data = session.pop(PENDING_KEY)
+        token = pending_action.set(data)
+        try:
+            return self.get_response(request)
+        finally:
+            pending_action.reset(token)

@@ -1,9 +1,11 @@
 """View helpers shared by every app: run a business action, explain a form's errors, send a
 stored document. A refused action becomes a message, never a 500."""
 
+import contextvars
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 
 from . import audit
@@ -44,6 +46,13 @@ def run_action(request, obj, catalogue, name, *, redirect_to):
     form = action.form(obj, request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Formulaire incomplet : " + errors_text(form))
+        # The page shows the same form again, as typed, with each message by its field.
+        request.session[PENDING_KEY] = {
+            "path": redirect_to.split("#")[0],
+            "object": _key(obj),
+            "action": name,
+            "data": {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"},
+        }
         return redirect(redirect_to)
     done = f"Action effectuée : {action.label}."
     if action.outcome is None:
@@ -59,11 +68,28 @@ def run_action(request, obj, catalogue, name, *, redirect_to):
     return redirect(outcome.get("url") or redirect_to)
 
 
+# An action form posted with errors, kept for the page's next GET (PendingActionMiddleware).
+PENDING_KEY = "pending_action"
+pending_action = contextvars.ContextVar("pending_action", default=None)
+
+
+def _key(obj):
+    return f"{obj._meta.label}:{obj.pk}"
+
+
 def action_forms(obj, user, catalogue, id_prefix=""):
-    """[(action, form)] for the actions this user may perform now."""
-    return [
-        (action, action.form(obj, id_prefix=id_prefix)) for action in catalogue.available(obj, user)
-    ]
+    """[(action, form)] for the actions this user may perform now; the one just posted with
+    errors comes back bound to what was typed."""
+    pending = pending_action.get()
+    forms = []
+    for action in catalogue.available(obj, user):
+        data = None
+        if pending and pending["object"] == _key(obj) and pending["action"] == action.name:
+            data = QueryDict(mutable=True)
+            for name, values in pending["data"].items():
+                data.setlist(name, values)
+        forms.append((action, action.form(obj, data=data, id_prefix=id_prefix)))
+    return forms
 
 
 def file_response(content, filename, content_type):

@@ -181,6 +181,7 @@ def contract_update(*, contract, by, **fields):
 @action(
     "notify",
     "Notifier le marché au titulaire (lettre de notification)",
+    confirm=True,
     outcome=lambda contract: (
         "Lettre de notification mise en file d'envoi : le marché sera notifié à son départ "
         "(voir « Courriels »).",

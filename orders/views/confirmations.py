@@ -94,3 +94,32 @@ def order_preview(request, pk):
     # Opens in its own tab (pages may not be framed); the name says it is a draft.
     response["Content-Disposition"] = f'inline; filename="projet-bon-de-commande-{order.pk}.pdf"'
     return response
+
+
+@login_required
+def contract_confirm(request, pk, action):
+    """Before the notification letter of a subsequent contract leaves."""
+    from .contracts import get_contract_for_user
+
+    if action != "notify":
+        raise Http404
+    contract = get_contract_for_user(request.user, pk)
+    declared = services.CONTRACT_ACTIONS["notify"]
+    if declared not in services.CONTRACT_ACTIONS.available(contract, request.user):
+        raise PermissionDenied
+    blockers = []
+    if contract.notification_pending():
+        blockers.append("l'envoi de la notification est déjà en attente.")
+    if not contract.ej_number:
+        blockers.append("renseignez le n° d'engagement juridique (EJ) avant de notifier.")
+    return render(
+        request,
+        "orders/contract_confirm.html",
+        {
+            "object": contract,
+            "action": declared,
+            "form": declared.form(contract),
+            "blockers": blockers,
+            "cc": contract.request.created_by.email,
+        },
+    )

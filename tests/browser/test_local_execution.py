@@ -81,7 +81,11 @@ def test_a_local_atelier_from_notification_to_the_final_balance(page, live_serve
     page.goto(url)
     page.fill("#id_ej_number", "2200000077")
     _submit(page, "Imputation, engagement juridique et avance")
-    _submit(page, "Notifier le marché au titulaire (lettre de notification)")
+    label = "Notifier le marché au titulaire (lettre de notification)"
+    page.get_by_role("link", name=f"{label}…").click()  # its confirmation page
+    page.wait_for_load_state()
+    check_accessibility(page)
+    _submit(page, label)
     _submit(page, "Démarrer l'exécution (ordre de service)")
     assert SubsequentContract.objects.get(pk=contract.pk).state == "in_execution"
     screenshot(page, "local-exec-01-started")

@@ -102,7 +102,11 @@ def test_a_re_competition_from_launch_to_the_notified_contract(page, live_server
     page.goto(f"{live_server.url}/marches/{contract.pk}/")
     page.fill("#id_ej_number", "2200000042")
     _submit(page, "Imputation, engagement juridique et avance")
-    _submit(page, "Notifier le marché au titulaire (lettre de notification)")
+    label = "Notifier le marché au titulaire (lettre de notification)"
+    page.get_by_role("link", name=f"{label}…").click()  # its confirmation page
+    page.wait_for_load_state()
+    check_accessibility(page)
+    _submit(page, label)
     contract.refresh_from_db()
     assert contract.state == "notified"
     assert "Lettre de notification" in page.content()

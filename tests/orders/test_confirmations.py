@@ -148,3 +148,28 @@ def test_a_designated_buyer_pilot_previews_with_their_own_service(client, draft,
     client.force_login(UserFactory(username="p35bis"))
     text = text_of(client.get(reverse("orders:order_preview", args=[draft.pk])).content)
     assert Service.objects.get(code="DDTM-35").signatory_name in text
+
+
+def test_a_subsequent_contracts_notification_is_confirmed_first(
+    client, db, pilot35, buyer, django_capture_on_commit_callbacks
+):
+    from orders.models import SubsequentContract
+    from tests.contract_factories import make_contract
+    from tests.factories import make_local_agreement
+
+    make_local_agreement()
+    contract = make_contract(pilot35, buyer, "awarded")
+    confirm = reverse("orders:contract_confirm", args=[contract.pk, "notify"])
+    client.force_login(pilot35)
+    assert client.get(confirm).status_code == 403
+    client.force_login(buyer)
+    html = client.get(confirm).content.decode()
+    assert contract.holder.contact_email in html and pilot35.email in html
+    url = reverse("orders:contract_transition", args=[contract.pk, "notify"])
+    response = client.post(url, {"expected_state": "awarded"})
+    assert response["Location"] == confirm
+    assert not OutgoingMessage.objects.filter(kind="contract_notification").exists()
+    with django_capture_on_commit_callbacks(execute=True):  # the letter leaves
+        client.post(url, {"expected_state": "awarded", "confirmed": "1"})
+    assert OutgoingMessage.objects.filter(kind="contract_notification").count() == 1
+    assert SubsequentContract.objects.get(pk=contract.pk).state == "notified"

@@ -177,3 +177,24 @@ def test_an_attachment_stays_once_the_request_is_submitted_or_for_another_servic
     client.force_login(pilot35)
     assert client.post(url).status_code == 403
     assert RequestAttachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_an_action_form_posted_with_errors_comes_back_as_typed(client, db, pilot35, buyer):
+    from orders.enums import OrderState
+
+    make_agreement()
+    order = make_order(pilot35, buyer, None, state=OrderState.NOTIFIED)
+    client.force_login(buyer)
+    url = reverse("orders:order_transition", args=[order.pk, "decline"])
+    response = client.post(
+        url, {"expected_state": "notified", "on": "31/02/2026", "comment": "Équipe indisponible"}
+    )
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    decline = html.split('aria-label="Enregistrer le refus du titulaire"')[1].split("</form>")[0]
+    assert "Équipe indisponible</textarea>" in decline  # what was typed
+    assert 'value="31/02/2026"' in decline and "Saisissez une date valide" in decline
+    assert '<a href="#decline-on">' in decline  # the summary links to the field
+    again = client.get(order.get_absolute_url()).content.decode()
+    assert "Équipe indisponible" not in again  # shown once, then the form is fresh
+    assert PurchaseOrder.objects.get(pk=order.pk).state == OrderState.NOTIFIED

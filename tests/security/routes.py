@@ -157,6 +157,12 @@ ROUTES = {
         read=lambda w, u: False,
     ),
     "orders:order_preview": Route(kwargs=_order, read=lambda w, u: False),
+    # The world's contract is in execution: already notified.
+    "orders:contract_confirm": Route(
+        kwargs=lambda w: {"pk": w["contract"].pk},
+        variants=lambda w: [{"action": "notify"}, {"action": "x"}],
+        read=lambda w, u: False,
+    ),
     "orders:order_pdf": Route(
         kwargs=_order, read=lambda w, u: w["order"].abilities(u)["download_pdf"]
     ),
