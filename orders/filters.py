@@ -134,6 +134,18 @@ class OrderFilter(ListFilter):
     )
     sort = sort_filter(ORDER_SORTS)
 
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        user = request.user if request is not None else None
+        if not roles.reads_everything(user):
+            # A pilot is offered the holders of their own service's orders only.
+            holders = Holder.objects.filter(
+                pk__in=PurchaseOrder.objects.visible_to(user).values("holder_id")
+            ).order_by("name")
+            # The form exists already (ListFilter set its search hint): set both.
+            self.filters["holder"].queryset = holders
+            self.form.fields["holder"].queryset = holders
+
     class Meta:
         model = PurchaseOrder
         form = FilterForm

@@ -96,3 +96,20 @@ def test_the_workload_follows_a_moved_session_and_forgets_a_cancelled_order(
         services.order_cancel(order=other, by=buyer, comment="Reporté")
     after = team_services.workload(member.expert)
     assert all(other.team not in dict(teams) for _m, teams, _t, _o in after), (before, after)
+
+
+def test_the_workload_page_marks_a_proposed_team_and_drops_a_cancelled_one(
+    client, agreement, pilot35, buyer, finance
+):
+    from django.urls import reverse as url_for
+
+    from teams.models import TeamMember
+
+    proposed = make_order(pilot35, buyer, finance)
+    expert = TeamMember.objects.get(team=proposed.team).expert
+    client.force_login(buyer)
+    page = client.get(url_for("teams:expert_detail", args=[expert.pk])).content.decode()
+    assert "(équipe proposée, pas encore confirmée)" in page
+    services.order_cancel(order=proposed, by=buyer, comment="Doublon")
+    page = client.get(url_for("teams:expert_detail", args=[expert.pk])).content.decode()
+    assert "Aucun jour prévu." in page

@@ -2,6 +2,7 @@
 sort is kept in the pagination and the export; filters scoped to what the user may see."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from framework_agreements.models import Holder
 from orders.enums import OrderState
 from orders.models import Collectivity, PurchaseOrder
 from tests.factories import make_agreement, make_request
@@ -96,9 +98,17 @@ def test_an_unknown_sort_or_a_bad_year_is_ignored_not_an_error(client, orders, b
 
 
 def test_the_holder_and_department_filters_offer_what_the_pilot_may_see(client, orders, pilot35):
+    rows, other = orders
+    mine = {o.holder_id for o in rows}
+    elsewhere = Holder.objects.exclude(pk__in=mine).first()  # only on the Finistère's order
+    PurchaseOrder.objects.filter(pk=other.pk).update(holder=elsewhere)
     html = listed(client, pilot35, reverse("orders:order_list"))
     options = html.split('name="department"')[1].split("</select>")[0]
     assert options.count("<option") == 2  # "Tous" and Ille-et-Vilaine
+    holders = html.split('name="holder"')[1].split("</select>")[0]
+    offered = set(re.findall(r">([^<]+)</option>", holders)) - {"Tous"}
+    assert offered == {o.holder.name for o in rows}
+    assert elsewhere.name not in holders
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL")
