@@ -6,14 +6,13 @@ registered per kind recomputes the rows from the saved filters, scoped to the re
 the page was. A failed attempt is retried (EXPORT_RETRY_DELAYS), then recorded as failed.
 """
 
-import datetime
 import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from procurement import clock
+from procurement import clock, queue
 
 from .models import ExportJob, ExportStatus
 
@@ -38,14 +37,9 @@ def request_export(*, kind, label, params, user):
 
 
 def enqueue(job_id, delay=None):
-    from django_tasks import task_backends
-
     from .tasks import build_export
 
-    task = build_export
-    if delay and task_backends[task.backend].supports_defer:
-        task = task.using(run_after=clock.now() + datetime.timedelta(seconds=delay))
-    task.enqueue(job_id)
+    queue.enqueue(build_export, job_id, delay=delay)
 
 
 def build(job_id):

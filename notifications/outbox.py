@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
 from procurement import audit, clock, roles
+from procurement import queue as task_queue
 from procurement.actions import ActionRefused
 
 from .models import MessageStatus, OutgoingMessage
@@ -73,15 +74,9 @@ def queue(
 
 
 def enqueue(message_id, delay=None):
-    from django_tasks import task_backends
-
     from .tasks import send_message
 
-    task = send_message
-    backend = task_backends[task.backend]
-    if delay and backend.supports_defer:
-        task = task.using(run_after=clock.now() + datetime.timedelta(seconds=delay))
-    task.enqueue(message_id)
+    task_queue.enqueue(send_message, message_id, delay=delay)
 
 
 def about(obj):

@@ -17,6 +17,6 @@ class OrdersConfig(AppConfig):
 
         from exports import jobs
 
-        from .views.purchase_orders import build_orders_export
+        from .exports import build_orders
 
-        jobs.register("orders", build_orders_export)
+        jobs.register("orders", build_orders)

@@ -6,7 +6,7 @@ never shows a row the list would hide."""
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from procurement import xlsx
+from procurement import clock, xlsx
 
 from .models import Invoice, LatePaymentRate
 
@@ -143,3 +143,15 @@ def invoice_row(ws, order, invoice, today, rates):
         xlsx.typed(ws, payment.interest_paid_on if payment else None, date),
         xlsx.text(ws, late.warning if late else ""),
     ]
+
+
+def build_orders(user, params, queryset=None):
+    """The orders register as XLSX: (bytes, rows, filename), for the page's export and for the
+    export task (exports.jobs), from the list's filters and this user's scope."""
+    from .filters import orders_for
+
+    if queryset is None:
+        _, queryset = orders_for(user, params)
+    today = clock.today()
+    content, count = write_orders(queryset, today)
+    return content, count, f"bons-de-commande-{today:%Y-%m-%d}.xlsx"

@@ -43,10 +43,13 @@ class ListFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, request=None, **kwargs):
         super().__init__(data, *args, request=request, **kwargs)
-        user = request.user if request is not None else None
-        # A pilot is offered only the departments of their service (not all 101).
-        self.filters["department"].queryset = scoped_departments(user)
+        self.scope(request.user if request is not None else None)
+        # After scope(): the form is built from the filters as scoped.
         self.form.fields["q"].widget.attrs["placeholder"] = self.search_hint
+
+    def scope(self, user):
+        """Offer only what the user may see: a pilot, their service's departments."""
+        self.filters["department"].queryset = scoped_departments(user)
 
     @property
     def sort(self):
@@ -134,17 +137,13 @@ class OrderFilter(ListFilter):
     )
     sort = sort_filter(ORDER_SORTS)
 
-    def __init__(self, data=None, *args, request=None, **kwargs):
-        super().__init__(data, *args, request=request, **kwargs)
-        user = request.user if request is not None else None
+    def scope(self, user):
+        super().scope(user)
         if not roles.reads_everything(user):
             # A pilot is offered the holders of their own service's orders only.
-            holders = Holder.objects.filter(
+            self.filters["holder"].queryset = Holder.objects.filter(
                 pk__in=PurchaseOrder.objects.visible_to(user).values("holder_id")
             ).order_by("name")
-            # The form exists already (ListFilter set its search hint): set both.
-            self.filters["holder"].queryset = holders
-            self.form.fields["holder"].queryset = holders
 
     class Meta:
         model = PurchaseOrder

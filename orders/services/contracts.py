@@ -178,6 +178,17 @@ def contract_update(*, contract, by, **fields):
     return save(locked, by, "Imputation, engagement juridique et avance")
 
 
+def notify_blockers(contract):
+    """Why the letter cannot leave now (empty when it can): the confirmation page lists them,
+    contract_notify refuses with them."""
+    blockers = []
+    if contract.notification_pending():
+        blockers.append("L'envoi de la notification au titulaire est déjà en attente.")
+    if not contract.ej_number:
+        blockers.append("Renseignez le n° d'engagement juridique (EJ) avant de notifier.")
+    return blockers
+
+
 @action(
     "notify",
     "Notifier le marché au titulaire (lettre de notification)",
@@ -192,13 +203,12 @@ def contract_update(*, contract, by, **fields):
 def contract_notify(*, contract, by, expected_state=None, comment=""):
     """Store the letter and queue its e-mail: the contract is notified when the e-mail has left,
     dated then (notices.notified_on_departure); the advance's delay runs from that date."""
-    if contract.notification_pending():
-        raise ActionRefused("L'envoi de la notification au titulaire est déjà en attente.")
     with CONTRACT_ACTIONS.perform(
         "notify", contract, by=by, expected_state=expected_state, comment=comment
     ) as step:
-        if not step.obj.ej_number:
-            raise ActionRefused("Renseignez le n° d'engagement juridique (EJ) avant de notifier.")
+        blockers = notify_blockers(step.obj)
+        if blockers:
+            raise ActionRefused(blockers[0])
         step.history_text = "Envoi de la lettre de notification mis en file"
     locked = step.obj
     letter = documents.store_notification_letter(locked, by)

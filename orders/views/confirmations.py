@@ -107,11 +107,6 @@ def contract_confirm(request, pk, action):
     declared = services.CONTRACT_ACTIONS["notify"]
     if declared not in services.CONTRACT_ACTIONS.available(contract, request.user):
         raise PermissionDenied
-    blockers = []
-    if contract.notification_pending():
-        blockers.append("l'envoi de la notification est déjà en attente.")
-    if not contract.ej_number:
-        blockers.append("renseignez le n° d'engagement juridique (EJ) avant de notifier.")
     return render(
         request,
         "orders/contract_confirm.html",
@@ -119,7 +114,7 @@ def contract_confirm(request, pk, action):
             "object": contract,
             "action": declared,
             "form": declared.form(contract),
-            "blockers": blockers,
+            "blockers": services.contracts.notify_blockers(contract),
             "cc": contract.request.created_by.email,
         },
     )

@@ -82,17 +82,8 @@ def order_list_xlsx(request):
             "dans « Mes exports » dès qu'il sera prêt.",
         )
         return redirect("exports:list")
-    content, count, filename = build_orders_export(request.user, request.GET, queryset)
+    content, count, filename = exports.build_orders(request.user, request.GET, queryset)
     return export(request, content, filename, xlsx.XLSX_MIME, rows=count)
-
-
-def build_orders_export(user, params, queryset=None):
-    """The orders register as XLSX: (bytes, rows, filename); also the export task's builder."""
-    if queryset is None:
-        _, queryset = orders_for(user, params)
-    today = clock.today()
-    content, count = exports.write_orders(queryset, today)
-    return content, count, f"bons-de-commande-{today:%Y-%m-%d}.xlsx"
 
 
 ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(
