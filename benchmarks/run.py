@@ -137,7 +137,6 @@ def main():
     from orders import services
     from orders.models import PurchaseOrder
     from orders.pdf.purchase_orders import purchase_order_pdf
-    from teams import exports
     from teams.models import TeamMember
     from tests.factories import UserFactory, make_agreement, make_order
 
@@ -183,10 +182,14 @@ def main():
         services.order_issue(order=draft, by=buyer)
     ms = (time.perf_counter() - start) * 1000 / len(drafts)
     print(f"{'20':>6} | {'issue (lock+ceiling+number+PDF)':<34} | {ms:>9.1f} | {'-':>7}")
-    members = exports.allocation_queryset(TeamMember.objects.all())
-    count = members.count()
-    ms = timed(lambda: exports.write_allocation(members), repeat=3)
-    print(f"{count:>6} | {'team allocation XLSX':<34} | {ms:>9.1f} | {'-':>7}")
+    from exports import registry
+
+    count = TeamMember.objects.count()
+    for kind in ("teams", "orders"):
+        spec = registry.get(kind)
+        with tempfile.TemporaryFile() as out:
+            ms = timed(lambda spec=spec, out=out: spec.write(finance, {}, out), repeat=3)
+        print(f"{count:>6} | {spec.title + ' XLSX':<34} | {ms:>9.1f} | {'-':>7}")
 
 
 if __name__ == "__main__":

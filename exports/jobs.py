@@ -1,29 +1,24 @@
 """Large exports through the task queue (django.tasks API, settings.TASKS).
 
 A list page counts its rows; above settings.EXPORT_SYNC_MAX_ROWS it records an ExportJob and
-queues `build`; the requester finds the file on « Mes exports » when it is ready. A builder
-registered per kind recomputes the rows from the saved filters, scoped to the requester as
+queues `build`; the requester finds the file on « Mes exports » when it is ready. The export kind
+registered (exports.registry) recomputes the rows from the saved filters, scoped to the requester as
 the page was. A failed attempt is retried (EXPORT_RETRY_DELAYS), then recorded as failed.
 """
 
 import logging
+import tempfile
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 
 from procurement import clock, queue
 
+from . import registry
 from .models import ExportJob, ExportStatus
 
 logger = logging.getLogger(__name__)
-
-# kind -> builder(user, params) -> (content bytes, rows, filename)
-BUILDERS = {}
-
-
-def register(kind, builder):
-    BUILDERS[kind] = builder
 
 
 def too_large(rows):
@@ -50,11 +45,15 @@ def build(job_id):
             return job
         job.attempts += 1
         job.save(update_fields=["attempts"])
-    try:
-        content, rows, filename = BUILDERS[job.kind](job.requested_by, job.params)
-    except Exception as exc:  # a database hiccup, a full disk: retry, then say so
-        return _failed(job, exc)
-    job.file.save(filename, ContentFile(content), save=False)
+    spec = registry.get(job.kind)
+    filename = spec.filename()
+    with tempfile.TemporaryFile() as out:
+        try:
+            rows = spec.write(job.requested_by, job.params, out)
+        except Exception as exc:  # a database hiccup, a full disk: retry, then say so
+            return _failed(job, exc)
+        out.seek(0)
+        job.file.save(filename, File(out), save=False)
     job.rows, job.filename, job.status = rows, filename, ExportStatus.READY
     job.finished_at = clock.now()
     job.save(update_fields=["file", "rows", "filename", "status", "finished_at"])

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from exports.delivery import deliver
 from procurement import roles
 from procurement.roles import is_reference_data_manager
 from procurement.web import attempt, errors_text
@@ -23,6 +24,12 @@ def agreement_list(request):
         "framework_agreements/list.html",
         {"rows": rows, "show_indices": roles.reads_everything(request.user)},
     )
+
+
+@login_required
+def ceilings_xlsx(request):
+    """Ceiling consumption per agreement and lot, then per holder and year (finance, buyers)."""
+    return deliver(request, "ceilings")
 
 
 @login_required

@@ -15,8 +15,6 @@ class OrdersConfig(AppConfig):
         request_progress.register()
         ORDERER_RULES.append(issues_the_order_of)
 
-        from exports import jobs
+        from . import exports
 
-        from .exports import build_orders
-
-        jobs.register("orders", build_orders)
+        exports.register()

@@ -19,52 +19,6 @@ DAYS_FORMAT = "0.0"
 XLSX_MIME = xlsx.XLSX_MIME
 
 
-ALLOCATION_COLUMNS = [
-    ("Expert", 28),
-    ("Professions", 34),
-    ("Entreprise", 34),
-    ("Titulaire", 34),
-    ("Commande", 18),
-    ("Atelier", 40),
-    ("Rôle", 16),
-    ("Entré le", 12),
-    ("Sorti le", 12),
-    ("Jours prévus", 12),
-]
-
-
-def write_allocation(members, title="Affectation des équipes"):
-    """One row per expert and order: expert, professions, holder, order, role, days."""
-    workbook, ws = xlsx.new_sheet(title, ALLOCATION_COLUMNS)
-    count = 0
-    for member in members:
-        expert = member.expert
-        ws.append(
-            [
-                xlsx.text(ws, str(expert)),
-                xlsx.text(ws, ", ".join(p.name for p in expert.professions.all())),
-                xlsx.text(ws, expert.company.name),
-                xlsx.text(ws, member.team.holder.name),
-                xlsx.text(ws, member.team.reference),
-                xlsx.text(ws, member.team.label),
-                xlsx.text(ws, member.get_role_display()),
-                xlsx.typed(ws, member.joined_on, xlsx.DATE_FORMAT),
-                xlsx.typed(ws, member.left_on, xlsx.DATE_FORMAT),
-                xlsx.typed(ws, member.total_days(), DAYS_FORMAT),
-            ]
-        )
-        count += 1
-    return xlsx.to_bytes(workbook), count
-
-
-def allocation_queryset(members):
-    return (
-        members.select_related("expert__company", "team__holder")
-        .prefetch_related("expert__professions", "planned_days")
-        .order_by("expert__last_name", "expert__first_name", "team_id")
-    )
-
-
 # --- import ------------------------------------------------------------------------------------
 
 IMPORT_COLUMNS = [

@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
-from procurement import clock, roles
+from exports.delivery import deliver
+from procurement import roles
 from procurement.web import export
 
 from . import exports, services
@@ -108,18 +109,13 @@ def expert_detail(request, pk):
 def expert_workload_xlsx(request, pk):
     _require_reader(request.user)
     expert = get_object_or_404(Expert, pk=pk)
-    content, _ = exports.write_allocation(
-        exports.allocation_queryset(TeamMember.objects.filter(expert=expert)),
-        title=f"Plan de charge {expert}",
-    )
-    return _xlsx(request, content, f"plan-de-charge-expert-{expert.pk}.xlsx")
+    return deliver(request, "teams", {"expert": str(expert.pk)})
 
 
 @login_required
 def allocation_xlsx(request):
     _require_reader(request.user)
-    content, _ = exports.write_allocation(exports.allocation_queryset(TeamMember.objects.all()))
-    return _xlsx(request, content, f"affectation-equipes-{clock.today():%Y-%m-%d}.xlsx")
+    return deliver(request, "teams", {})
 
 
 @login_required

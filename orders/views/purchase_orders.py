@@ -8,14 +8,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from exports import jobs
-from procurement import audit, clock, roles, xlsx
+from exports.delivery import deliver
+from procurement import audit, clock, roles
 from procurement.actions import ActionRefused
-from procurement.web import action_forms, attempt, download, export, run_action
+from procurement.web import action_forms, attempt, download, run_action
 from teams.models import TeamMember
 from teams.team_views import panel
 
-from .. import exports, services
+from .. import services
 from ..filters import orders_for
 from ..forms import OrderDraftForm
 from ..models import Document, Invoice, PurchaseOrder
@@ -64,26 +64,11 @@ def order_list(request):
 
 
 @login_required
-def order_list_xlsx(request):
-    """The same rows as the list (same filters, scoping and sort), for finance. A large one is
-    built by a background task and listed on « Mes exports »."""
-    _, queryset = _filtered_orders(request)
-    count = queryset.count()
-    if jobs.too_large(count):
-        jobs.request_export(
-            kind="orders",
-            label=f"Bons de commande ({count} lignes)",
-            params=request.GET.dict(),
-            user=request.user,
-        )
-        messages.info(
-            request,
-            f"L'export de {count} bons de commande est en préparation : il sera disponible "
-            "dans « Mes exports » dès qu'il sera prêt.",
-        )
-        return redirect("exports:list")
-    content, count, filename = exports.build_orders(request.user, request.GET, queryset)
-    return export(request, content, filename, xlsx.XLSX_MIME, rows=count)
+def order_list_xlsx(request, kind):
+    """The list's rows (same filters, scope and sort) as a finance spreadsheet: the register,
+    its invoices and payments, or AE/CP per year. A large one is built by a background task
+    and listed on « Mes exports »."""
+    return deliver(request, kind)
 
 
 ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(

@@ -1,16 +1,18 @@
 """An export too large for a request is built by a task with retries, for its requester only,
 from the same filters and scope as the page; « Mes exports » lists it with its file."""
 
+import dataclasses
 import io
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from exports import jobs
+from exports import registry
 from exports.models import ExportJob, ExportStatus
 from orders.enums import OrderState
 from procurement.models import AuditEvent
+from tests.exports.sheets import rows_of
 from tests.factories import make_agreement
 from tests.fast_factories import fast_order
 
@@ -44,7 +46,7 @@ def test_a_large_export_is_queued_built_and_listed_for_its_requester(
     assert reverse("exports:download", args=[job.pk]) in page
     download = client.get(reverse("exports:download", args=[job.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
-    numbers = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    numbers = {row["Numéro"] for row in rows_of(sheet)[1]}
     assert numbers == {o.number for o in orders if o.state == OrderState.ISSUED}
     assert AuditEvent.objects.filter(event="export", user=finance).exists()
 
@@ -73,10 +75,11 @@ def test_nobody_else_downloads_or_sees_the_file(
 def test_a_failing_export_is_retried_then_marked_failed_with_its_error(
     client, orders, finance, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken(user, params):
+    def broken(user, params, out):
         raise OSError("disque plein")
 
-    monkeypatch.setitem(jobs.BUILDERS, "orders", broken)
+    spec = registry.get("orders")
+    monkeypatch.setitem(registry.KINDS, "orders", dataclasses.replace(spec, write=broken))
     export(client, finance, django_capture_on_commit_callbacks)
     job = ExportJob.objects.get()
     assert job.status == ExportStatus.FAILED and job.attempts == 3

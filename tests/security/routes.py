@@ -68,6 +68,7 @@ ROUTES = {
         write=lambda w, u: roles.is_buyer(u) or roles.is_admin(u),
     ),
     "agreements:list": Route(),
+    "agreements:ceilings_xlsx": Route(read=readers),
     "agreements:detail": Route(kwargs=lambda w: {"pk": w["order"].agreement_id}),
     "agreements:holder": Route(kwargs=lambda w: {"pk": w["order"].holder_id}),
     "teams:expert_list": Route(read=readers),
@@ -140,6 +141,8 @@ ROUTES = {
     ),
     "orders:order_list": Route(),
     "orders:order_list_xlsx": Route(),
+    "orders:payments_xlsx": Route(),
+    "orders:budget_xlsx": Route(),
     "orders:order_detail": Route(kwargs=_order, read=lambda w, u: w["order"].abilities(u)["view"]),
     "orders:order_edit": Route(
         kwargs=_order, post_only=True, write=lambda w, u: w["order"].abilities(u)["edit"]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from pypdf import PdfReader
 
 from notifications import outbox
@@ -17,6 +17,7 @@ from orders.models import PurchaseOrder, TeamRequest
 from teams import exports
 from teams import services as team_services
 from teams.models import Booking, Expert, Team, TeamMember
+from tests.exports.sheets import workbook_of
 from tests.factories import make_agreement, make_order
 
 SCRIPT = "<script>alert('x')</script>"
@@ -195,8 +196,7 @@ def test_spreadsheets_keep_the_payload_as_inert_text(client, hostile, buyer, fin
     _, order = hostile
     services.order_issue(order=order, by=buyer)
     client.force_login(finance)
-    response = client.get(reverse("orders:order_list_xlsx"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = workbook_of(client.get(reverse("orders:order_list_xlsx"))).active
     cells = [
         c for row in sheet.iter_rows() for c in row if c.value and PAYLOAD[:20] in str(c.value)
     ]

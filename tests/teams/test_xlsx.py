@@ -88,17 +88,6 @@ def test_a_file_with_a_bad_row_writes_nothing_and_names_each_bad_row(holder):
     assert "en double" in result.errors[2]
 
 
-def test_a_formula_in_a_cell_is_kept_as_text_on_export(holder, pilot35, buyer, finance):
-    make_agreement()
-    order = make_order(pilot35, buyer, finance)
-    expert = order.team.members.get().expert
-    expert.first_name = '=HYPERLINK("http://x")'
-    expert.save()
-    content, count = exports.write_allocation(exports.allocation_queryset(order.team.members.all()))
-    cell = load_workbook(io.BytesIO(content)).active["A2"]
-    assert count == 1 and cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
-
-
 def test_a_non_xlsx_file_is_refused_cleanly(db):
     result = exports.import_experts(b"not a workbook")
     assert result.errors == ["Le fichier n'est pas un classeur XLSX lisible."]

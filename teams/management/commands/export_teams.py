@@ -1,20 +1,10 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand
-
-from teams import exports
-from teams.models import TeamMember
+from exports.commands import ExportCommand
 
 
-class Command(BaseCommand):
-    help = "Exporte l'affectation des équipes (une ligne par expert et commande) en XLSX."
-
-    def add_arguments(self, parser):
-        parser.add_argument("-o", "--output", required=True, help="fichier .xlsx à écrire")
-
-    def handle(self, *args, output, **options):
-        content, count = exports.write_allocation(
-            exports.allocation_queryset(TeamMember.objects.all())
-        )
-        Path(output).write_bytes(content)
-        self.stdout.write(self.style.SUCCESS(f"{count} ligne(s) écrite(s) dans {output}."))
+class Command(ExportCommand):
+    help = (
+        "Exporte l'affectation des équipes (une ligne par expert et atelier, avec l'état de la "
+        "commande et les dates de session) en XLSX."
+    )
+    kind = "teams"
+    filters = [("expert", "expert", "identifiant de l'expert")]
