@@ -7,15 +7,16 @@ SQLite, for development, scans. Every sort is served by an index (field, then pk
 """
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from dsfr.forms import DsfrBaseForm
 
-from framework_agreements.models import Holder
+from framework_agreements.models import FrameworkAgreement, Holder
 from procurement import roles
 from procurement.models import Department
 
 from .enums import AtelierFormat, OrderState, RequestState
-from .models import Collectivity, PurchaseOrder, TeamRequest
+from .models import Collectivity, Document, DocumentKind, PurchaseOrder, TeamRequest
 
 
 class FilterForm(DsfrBaseForm):
@@ -181,3 +182,37 @@ def orders_for(user, data):
         ),
     )
     return filterset, ordered(filterset, PurchaseOrder._meta.ordering)
+
+
+class DocumentFilter(django_filters.FilterSet):
+    """The document register: kind, agreement, holder, production dates, reference."""
+
+    reference = django_filters.CharFilter(label="Référence", lookup_expr="icontains", max_length=40)
+    kind = django_filters.ChoiceFilter(
+        label="Type", choices=DocumentKind.choices, empty_label="Tous"
+    )
+    agreement = django_filters.ModelChoiceFilter(
+        label="Accord-cadre",
+        queryset=FrameworkAgreement.objects.order_by("reference"),
+        empty_label="Tous",
+    )
+    holder = django_filters.ModelChoiceFilter(
+        label="Titulaire", queryset=Holder.objects.order_by("name"), empty_label="Tous"
+    )
+    produced_from = django_filters.DateFilter(
+        label="Produit à partir du",
+        field_name="created_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    produced_to = django_filters.DateFilter(
+        label="Produit jusqu'au",
+        field_name="created_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Document
+        form = FilterForm
+        fields = ["reference", "kind", "agreement", "holder", "produced_from", "produced_to"]

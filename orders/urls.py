@@ -4,6 +4,7 @@ from .views import confirmations as conf
 from .views import consultations as cons
 from .views import contract_execution as mx
 from .views import contracts as ms
+from .views import documents as docs
 from .views import invoices as inv
 from .views import purchase_orders as po
 from .views import requests as req
@@ -46,7 +47,9 @@ urlpatterns = [
     path("commandes/<int:pk>/apercu.pdf", conf.order_preview, name="order_preview"),
     path("commandes/<int:pk>/pdf/", po.order_pdf, name="order_pdf"),
     path("commandes/<int:pk>/livrable/", po.order_deliverable, name="order_deliverable"),
+    path("documents/", docs.document_register, name="document_register"),
     path("documents/<int:pk>/", po.document_download, name="document_download"),
+    path("documents/<int:pk>/verifier/", docs.document_verify, name="document_verify"),
     path("commandes/<int:pk>/factures/", inv.invoice_record, name="invoice_record"),
     path("factures/<int:pk>/", inv.invoice_detail, name="invoice_detail"),
     path(

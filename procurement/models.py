@@ -167,6 +167,7 @@ class AuditEventKind(models.TextChoices):
     DOWNLOAD = "download", "Téléchargement"
     ADMIN_CHANGE = "admin_change", "Modification dans l'administration"
     MAIL_RESENT = "mail_resend", "Courriel renvoyé"
+    DOCUMENT_VERIFIED = "document_verified", "Document vérifié"
 
 
 class AuditEvent(models.Model):

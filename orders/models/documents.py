@@ -31,6 +31,32 @@ class DocumentQuerySet(models.QuerySet):
     def without_content(self):
         return self.defer("content")
 
+    def registered_for(self, user):
+        """The documents this user may read, as `Document.may_download` says row by row,
+        in one query: buyers and administrators, all; others, those of the orders and
+        contracts they see, and the evaluation reports of awarded consultations they see
+        (the consultation letters stay with those who read the offers)."""
+        from procurement import roles
+
+        from .consultations import Consultation, ConsultationState
+        from .contracts import SubsequentContract
+        from .purchase_orders import PurchaseOrder
+
+        if roles.is_buyer(user) or roles.is_admin(user):
+            return self
+        if not roles.is_authenticated(user):
+            return self.none()
+        orders = PurchaseOrder.objects.visible_to(user).exclude(number="").values("pk")
+        contracts = SubsequentContract.objects.visible_to(user).values("pk")
+        consultations = Consultation.objects.visible_to(user).filter(
+            state=ConsultationState.AWARDED
+        )
+        return self.filter(
+            Q(purchase_order__in=orders)
+            | Q(contract__in=contracts)
+            | Q(kind=DocumentKind.EVALUATION_REPORT, consultation__in=consultations.values("pk"))
+        )
+
 
 class Document(models.Model):
     kind = models.CharField("type", max_length=30, choices=DocumentKind.choices)
@@ -127,6 +153,22 @@ class Document(models.Model):
     @property
     def owner(self):
         return self.purchase_order or self.consultation or self.contract
+
+    @property
+    def owner_label(self):
+        if self.purchase_order_id:
+            return f"Bon de commande {self.purchase_order.display_number}"
+        if self.contract_id:
+            return f"Marché subséquent {self.contract.number}"
+        return f"Remise en concurrence {self.reference}"
+
+    def verify(self):
+        """Recompute the SHA-256 of the stored bytes: (matches, sha256 found)."""
+        import hashlib
+
+        content = bytes(self.content)
+        found = hashlib.sha256(content).hexdigest()
+        return found == self.sha256 and len(content) == self.size, found
 
     def may_download(self, user):
         """Who may read this document, from its owner's abilities: the evaluation report once

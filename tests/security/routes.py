@@ -284,4 +284,8 @@ ROUTES = {
         kwargs=lambda w: {"pk": w["order"].documents.first().pk},
         read=lambda w, u: w["order"].abilities(u)["download_pdf"],
     ),
+    "orders:document_register": Route(),
+    "orders:document_verify": Route(
+        kwargs=lambda w: {"pk": w["order"].documents.first().pk}, post_only=True
+    ),
 }

@@ -1,0 +1,66 @@
+"""The register of every official document the application produced, for auditors and the
+people who sent them: filterable, each download permission-checked and logged, and a
+« Vérifier » action that recomputes the SHA-256 of the stored bytes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from procurement import audit
+
+from ..filters import DocumentFilter
+from ..models import Document
+from .requests import PAGE_SIZE
+
+REGISTER_QUERYSET = Document.objects.without_content().select_related(
+    "agreement", "holder", "created_by", "purchase_order", "contract", "consultation"
+)
+
+
+@login_required
+def document_register(request):
+    filterset = DocumentFilter(
+        request.GET or None,
+        queryset=REGISTER_QUERYSET.registered_for(request.user).order_by("-created_at", "-pk"),
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "orders/document_register.html",
+        {"form": filterset.form, "page_obj": page, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+@require_POST
+def document_verify(request, pk):
+    """Recompute the SHA-256 of the stored bytes and say whether they match the one recorded
+    when the document was produced; the result is kept in the audit log."""
+    document = get_object_or_404(Document.objects.registered_for(request.user), pk=pk)
+    matches, found = document.verify()
+    audit.record(
+        "document_verified",
+        request=request,
+        document=document.pk,
+        reference=document.reference,
+        sha256=document.sha256,
+        matches=matches,
+    )
+    label = f"{document.get_kind_display()} {document.reference} (version {document.version})"
+    if matches:
+        messages.success(
+            request, f"{label} : intègre. L'empreinte recalculée est identique ({found})."
+        )
+    else:
+        messages.error(
+            request,
+            f"{label} : ALTÉRÉ. L'empreinte recalculée ({found}) diffère de celle enregistrée "
+            f"à la production ({document.sha256}).",
+        )
+    return redirect(
+        reverse("orders:document_register") + "?" + urlencode({"reference": document.reference})
+    )
