@@ -22,7 +22,11 @@ def agreement_list(request):
     return render(
         request,
         "framework_agreements/list.html",
-        {"rows": rows, "show_indices": roles.reads_everything(request.user)},
+        {
+            "rows": rows,
+            "show_indices": roles.reads_everything(request.user),
+            "show_decp": roles.is_buyer(request.user) or roles.is_admin(request.user),
+        },
     )
 
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("commandes/<int:pk>/pdf/", po.order_pdf, name="order_pdf"),
     path("commandes/<int:pk>/livrable/", po.order_deliverable, name="order_deliverable"),
     path("documents/", docs.document_register, name="document_register"),
+    path("donnees-essentielles.json", docs.decp_json, name="decp_json"),
     path("documents/<int:pk>/", po.document_download, name="document_download"),
     path("documents/<int:pk>/verifier/", docs.document_verify, name="document_verify"),
     path("commandes/<int:pk>/factures/", inv.invoice_record, name="invoice_record"),

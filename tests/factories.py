@@ -151,6 +151,7 @@ def make_agreement(
         duration_months=48,
         maximum_amount=maximum,
         allocation_rule=rule,
+        offers_received=4,
     )
     agreement.authorised_services.set([service(code) for code in authorised])
     for code in authorised:
@@ -247,8 +248,10 @@ def make_local_agreement(*, holders=3, maximum=Decimal("4000000.00"), prefix="LO
         duration_months=48,
         minimum_amount=Decimal("200000.00"),
         maximum_amount=maximum,
+        offers_received=3,
     )
     agreement.authorised_services.set([service("DGALN-AD1")])
+    complete_issuing_details(service("DGALN-AD1"))
     lot = Lot.objects.create(agreement=agreement, number=1, title="National")
     for rank in range(1, holders + 1):
         holding = LotHolding.objects.create(lot=lot, holder=HolderFactory(), rank=rank)

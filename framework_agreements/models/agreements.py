@@ -95,6 +95,14 @@ class FrameworkAgreement(models.Model):
             ),
         ],
     )
+    # Open data (DECP): how many offers the agreement's own procedure received, and the day
+    # its essential data were first published (never moved afterwards).
+    offers_received = models.PositiveSmallIntegerField(
+        "nombre d'offres reçues", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    decp_published_on = date_field(
+        "données essentielles publiées le", null=True, blank=True, editable=False
+    )
     # R2162-4 CCP: the maximum is mandatory; the minimum is optional.
     minimum_amount = models.DecimalField(
         "montant minimum HT", max_digits=14, decimal_places=2, null=True, blank=True

@@ -229,6 +229,7 @@ def agreements():
             "minimum_amount": None,
             "maximum_amount": Decimal("1600000.00"),
             "allocation_rule": "cascade",
+            "offers_received": 7,
         },
     )
     # R2162-6: the DGALN and the DDTM d'Ille-et-Vilaine are named buyers; the Finistère
@@ -276,6 +277,7 @@ def agreements():
             "minimum_amount": Decimal("200000.00"),
             "maximum_amount": Decimal("4000000.00"),
             "allocation_rule": "",
+            "offers_received": 5,
         },
     )
     local.authorised_services.set([dgaln])

@@ -102,6 +102,10 @@ class SubsequentContract(FSMModelMixin, models.Model):
     )
     guarantee_required = models.BooleanField("garantie à première demande exigée", default=False)
     guarantee_received_on = date_field("garantie reçue le", null=True, blank=True)
+    # Open data (DECP): the day its essential data were first published (never moved).
+    decp_published_on = date_field(
+        "données essentielles publiées le", null=True, blank=True, editable=False
+    )
     # Revisable prices: the base month (mois zéro) of the formula, fixed at award.
     revision_base_month = date_field("mois zéro", null=True, blank=True)
     history = HistoricalRecords()

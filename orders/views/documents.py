@@ -4,14 +4,17 @@ people who sent them: filterable, each download permission-checked and logged, a
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from procurement import audit
+from procurement import audit, clock, roles
+from procurement.web import download
 
+from .. import decp
 from ..filters import DocumentFilter
 from ..models import Document
 from .requests import PAGE_SIZE
@@ -64,3 +67,18 @@ def document_verify(request, pk):
     return redirect(
         reverse("orders:document_register") + "?" + urlencode({"reference": document.reference})
     )
+
+
+@login_required
+def decp_json(request):
+    """The essential data (DECP) for the buyers who publish them; an invalid record is named
+    in a message and nothing is sent."""
+    if not (roles.is_buyer(request.user) or roles.is_admin(request.user)):
+        raise PermissionDenied
+    try:
+        content = decp.export()
+    except decp.DecpInvalid as exc:
+        messages.error(request, str(exc))
+        return redirect("agreements:list")
+    filename = f"decp-{clock.today():%Y-%m-%d}.json"
+    return download(request, content, filename, "application/json")

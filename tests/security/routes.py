@@ -285,6 +285,7 @@ ROUTES = {
         read=lambda w, u: w["order"].abilities(u)["download_pdf"],
     ),
     "orders:document_register": Route(),
+    "orders:decp_json": Route(read=lambda w, u: roles.is_buyer(u) or roles.is_admin(u)),
     "orders:document_verify": Route(
         kwargs=lambda w: {"pk": w["order"].documents.first().pk}, post_only=True
     ),
