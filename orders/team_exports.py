@@ -61,7 +61,7 @@ def allocation_row(member):
         number = team.reference
         state = start = end = None
     elif hasattr(order, "session_start"):
-        number, state = order.display_number, order.get_state_display()
+        number, state = order.number or team.reference, order.get_state_display()
         start, end = order.session_start, order.session_end
     else:
         number, state = order.number, order.get_state_display()

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from teams import exports
 from teams import services as team_services
 from teams.models import Expert
+from tests.exports.sheets import rows_of, workbook_of
 from tests.factories import CompanyFactory, ExpertFactory, HolderFactory, make_agreement, make_order
 
 
@@ -135,19 +136,19 @@ def test_export_teams_command_writes_one_row_per_expert_and_order(
     call_command("export_teams", "-o", str(target), stdout=io.StringIO())
     ws = load_workbook(target).active
     header = [c.value for c in ws[1]]
+    header, rows, _ = rows_of(ws)
     assert header[:7] == [
         "Expert",
         "Professions",
         "Entreprise",
         "Titulaire",
-        "Commande",
+        "Commande ou marché",
+        "État",
         "Atelier",
-        "Rôle",
     ]
-    rows = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
     assert len(rows) == 4  # two leads (one per order) + the shared expert twice
     mine = [r for r in rows if r["Expert"] == str(expert)]
-    assert {r["Commande"] for r in mine} == {o.team.reference for o in orders}
+    assert {r["Commande ou marché"] for r in mine} == {o.team.reference for o in orders}
     assert all(
         r["Jours prévus"] == 3.5 and r["Professions"] == "géographe, paysagiste" for r in mine
     )
@@ -160,8 +161,8 @@ def test_workload_page_and_its_export(client, pilot35, buyer, finance):
     page = client.get(reverse("teams:expert_detail", args=[expert.pk])).content.decode()
     assert "Plan de charge" in page and "<td>7,0</td>" in page  # 2 × 3,5 days this month
     response = client.get(reverse("teams:expert_workload_xlsx", args=[expert.pk]))
-    ws = load_workbook(io.BytesIO(response.content)).active
-    assert ws.max_row == 3 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    _, rows, totals = rows_of(workbook_of(response).active)
+    assert len(rows) == 2 and totals is not None  # this expert's two orders, then the total
 
 
 @pytest.mark.parametrize(
