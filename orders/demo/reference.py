@@ -170,9 +170,10 @@ def upsert_holder(name, kind, consortium_type, lead, members):
 
 
 def luhn_siret(siren, nic):
-    """A SIRET with valid keys from the first 8 digits of a SIREN and 3 of an NIC."""
+    """A SIRET (14 digits) with valid keys from the first 8 digits of a SIREN and 4 of an
+    NIC."""
     siren = siren[:8] + luhn.calc_check_digit(siren[:8])
-    return siren + nic[:3] + luhn.calc_check_digit(siren + nic[:3])
+    return siren + nic[:4] + luhn.calc_check_digit(siren + nic[:4])
 
 
 # Invoicing and signature details of the demo's services (fictitious values, valid keys),

@@ -51,6 +51,14 @@ def test_seed_demo_agreements_and_holders_are_valid(db):
     for company in Company.objects.all():
         company.full_clean()
         assert "fictif" in company.name
+    from framework_agreements.models.holders import validate_siret
+    from orders import decp
+    from procurement.models import Service
+
+    for siret in Service.objects.exclude(siret="").values_list("siret", flat=True):
+        validate_siret(siret)
+    document, published = decp.build()  # the demo's open data validate against the schema
+    assert len(document["marches"]["marche"]) == len(published) >= 3
 
 
 def test_all_five_demo_accounts_can_log_in(db):
