@@ -102,7 +102,7 @@ class Report:
                 name=HEADER_STYLE,
                 font=Font(bold=True, color="FFFFFF"),
                 fill=PatternFill("solid", fgColor="000091"),  # DSFR « bleu France »
-                alignment=Alignment(vertical="center", wrap_text=True),
+                alignment=Alignment(vertical="center"),
             )
         )
         self.workbook.add_named_style(
@@ -137,8 +137,7 @@ class Report:
     def _fit(self, ws, columns, sample):
         for index, column in enumerate(columns):
             longest = max(
-                [max(len(word) for word in column.title.split()) + 2]
-                + [_shown_length(row[index]) + 2 for row in sample]
+                [len(column.title) + 3] + [_shown_length(row[index]) + 2 for row in sample]
             )
             width = min(MAX_WIDTH, max(MIN_WIDTH, longest))
             ws.column_dimensions[get_column_letter(index + 1)].width = width

@@ -24,10 +24,10 @@ def test_a_large_export_is_listed_ready_on_my_exports(page, live_server, setting
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/commandes/")
-    page.get_by_role("link", name="Exporter ces bons de commande (XLSX)").click()
+    page.get_by_role("link", name="Registre des commandes (XLSX)").click()
     page.wait_for_url(f"{live_server.url}/exports/")
     assert "en préparation" in page.content()
-    link = page.get_by_role("link", name="bons-de-commande-")
+    link = page.get_by_role("link", name="registre-des-commandes-")
     assert link.count() == 1
     screenshot(page, "my-exports")
     check_accessibility(page)
