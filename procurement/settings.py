@@ -27,7 +27,7 @@ def envlist(name, default):
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-def database_from_url(url):
+def database_from_url(url, debug=True):
     """Turn DATABASE_URL into a DATABASES entry (postgres:// or sqlite:///path)."""
     parsed = urlparse(url)
     if parsed.scheme in ("postgres", "postgresql"):
@@ -38,7 +38,10 @@ def database_from_url(url):
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0"),
+            # Persistent connections in production (a new PostgreSQL connection per request
+            # costs more than most pages), checked before reuse; none in development and tests.
+            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0" if debug else "60"),
+            "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme == "sqlite":
         # sqlite:///relative.db or sqlite:////absolute/path.db, as dj-database-url reads them.
@@ -124,7 +127,9 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
-    "default": database_from_url(os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+    "default": database_from_url(
+        os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), debug=DEBUG
+    )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "procurement.User"
