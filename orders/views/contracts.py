@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from procurement import clock, roles
 from procurement.web import action_forms, attempt, errors_text, run_action
+from teams.models import TeamMember
 from teams.team_views import panel
 
 from .. import services
@@ -44,7 +45,7 @@ DETAIL_QUERYSET = SubsequentContract.objects.select_related(
 ).prefetch_related(
     Prefetch(
         "phases",
-        queryset=ContractPhase.objects.select_related("revision").prefetch_related(
+        queryset=ContractPhase.objects.select_related("revision", "accepted_by").prefetch_related(
             Prefetch("deliverables", queryset=Deliverable.objects.order_by("kind", "pk"))
         ),
     ),
@@ -53,6 +54,13 @@ DETAIL_QUERYSET = SubsequentContract.objects.select_related(
         queryset=Invoice.objects.select_related("payment", "contract_phase").order_by("pk"),
     ),
     "holder__members",
+    "team__required_professions",
+    Prefetch(
+        "team__members",
+        queryset=TeamMember.objects.select_related("expert__company").prefetch_related(
+            "expert__professions", "planned_days"
+        ),
+    ),
     Prefetch(
         "documents",
         queryset=Document.objects.without_content()

@@ -106,3 +106,17 @@ def test_team_expert_and_workload_pages_do_not_grow_with_rows(client, pilot35, b
     for _ in range(5):
         ExpertFactory(holder=orders[0].holder, professions=["sociologue", "écologue"])
     assert [_count(client, url) for url in urls] == before
+
+
+def test_contract_detail_queries_do_not_grow_with_accepted_phases(client, pilot35, buyer):
+    from tests.contract_factories import fresh, make_contract, run_phase
+    from tests.factories import make_local_agreement
+
+    make_local_agreement(holders=3)
+    contract = make_contract(pilot35, buyer, "in_execution", accepted=1)
+    client.force_login(buyer)
+    url = reverse("orders:contract_detail", args=[contract.pk])
+    one = _count(client, url)
+    for phase in fresh(contract).phases.order_by("position")[1:3]:
+        run_phase(phase, pilot35)
+    assert _count(client, url) == one
