@@ -55,12 +55,37 @@ def team_rows(team):
     ]
 
 
-def store_purchase_order(order, by):
+# What the purchase order prints, loaded in one go (see purchase_order_material).
+PRINTED_ISSUE_FIELDS = ["year", "sequence", "number", "issued_at", "issued_by", "issuing_service"]
+
+
+def purchase_order_material(order):
+    """Everything the purchase order prints, read before the issue takes its number, so the
+    numbering and ceiling locks are then held for the PDF's build alone, with no query in it.
+    The caller holds the order row's lock: no edit of the draft can slip in between."""
+    from ..models import PurchaseOrder
+
+    printed = (
+        PurchaseOrder.objects.select_related(
+            "agreement", "lot", "holder__company", "request__service", "request__department"
+        )
+        .prefetch_related("holder__members", "request__collectivities", "lines")
+        .get(pk=order.pk)
+    )
+    return printed, team_rows(order.team)
+
+
+def store_purchase_order(order, by, material=None):
     from ..pdf.purchase_orders import purchase_order_pdf  # reportlab loads only when needed
 
+    if material is None:
+        material = purchase_order_material(order)
+    printed, rows = material
+    for name in PRINTED_ISSUE_FIELDS:  # what the issue itself has just set
+        setattr(printed, name, getattr(order, name))
     return store(
         kind=DocumentKind.PURCHASE_ORDER,
-        content=purchase_order_pdf(order, team_rows(order.team)),
+        content=purchase_order_pdf(printed, rows),
         filename=f"bon-de-commande-{order.number}.pdf",
         reference=order.number,
         agreement=order.agreement,

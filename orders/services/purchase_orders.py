@@ -194,6 +194,8 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
         if blockers:
             raise ActionRefused(f"Émission refusée : {blockers[0]}")
         team = locked.team
+        # What the PDF prints, read before the numbering and ceiling locks are taken.
+        material = documents.purchase_order_material(locked)
         # The number first, so the ledger row carries it from the start (append-only).
         number = numbering.next_number(agreement, today.year)
         try:
@@ -217,7 +219,7 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
     if team is not None:
         team.reference = locked.number
         team.save(update_fields=["reference"])
-    documents.store_purchase_order(locked, by)
+    documents.store_purchase_order(locked, by, material)
     return locked
 
 

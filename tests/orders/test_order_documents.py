@@ -143,3 +143,40 @@ def test_certifying_stores_a_certificate_of_service_fait(agreement, pilot35, buy
         "R2191-23",
     ):
         assert expected in text, expected
+
+
+def test_the_issue_builds_its_pdf_without_a_query_under_the_locks(
+    pilot35, buyer, finance, monkeypatch
+):
+    """Everything the purchase order prints is read before the number and the ceiling are
+    locked, so those locks are held for the PDF's build alone (no query inside it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from framework_agreements import numbering
+    from orders.pdf import purchase_orders as pdf_module
+    from orders.services import documents
+    from tests.factories import make_agreement, make_order
+
+    make_agreement()
+    order = make_order(pilot35, buyer, finance)
+    real, seen = pdf_module.purchase_order_pdf, []
+
+    def counted(*args, **kwargs):
+        with CaptureQueriesContext(connection) as queries:
+            content = real(*args, **kwargs)
+        seen.append(len(queries))
+        return content
+
+    monkeypatch.setattr(pdf_module, "purchase_order_pdf", counted)
+    calls = []
+    for module, name in ((documents, "purchase_order_material"), (numbering, "next_number")):
+        original = getattr(module, name)
+        monkeypatch.setattr(
+            module,
+            name,
+            lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k),
+        )
+    issued = services.order_issue(order=order, by=buyer)
+    assert calls == ["purchase_order_material", "next_number"] and seen == [0]
+    assert issued.documents.get(kind="purchase_order").content[:4] == b"%PDF"
