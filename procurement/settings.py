@@ -248,11 +248,16 @@ BEHIND_PROXY = envbool("BEHIND_PROXY", "False")
 
 # Content-Security-Policy (django-csp): everything from this origin, no inline script or style
 # (the DSFR's own data: images aside), never framed.
+DSFR_HEADER_STYLE_HASH = "'sha256-LCYO6aZgIIKUnjcSr4gFsHQ6Y4vrxnN7Ev5la8a4W4Y='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        # One exact inline style is allowed, by its hash: the DSFR header script copies the
+        # header's tool links into the mobile menu through innerHTML, and a style attribute the
+        # design system itself set on them is then re-parsed (seen in Chromium under load).
+        # 'unsafe-hashes' with a hash allows that string only, never 'unsafe-inline'.
+        "style-src": [SELF, "'unsafe-hashes'", DSFR_HEADER_STYLE_HASH],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -3,18 +3,17 @@ invoice that comes back, one interruption, the order following its invoices, and
 interest owed within 45 days."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from orders import services
 from orders.enums import OrderState
 from orders.models import LatePaymentRate, PurchaseOrder
 from procurement import clock
+from tests.exports.sheets import rows_of, workbook_of
 from tests.factories import make_agreement, make_order
 
 D = datetime.date
@@ -172,12 +171,10 @@ def test_a_missing_rate_warns_on_the_page_and_in_the_export(client, db, pilot35,
     LatePaymentRate.objects.filter(valid_from=D(2026, 1, 1)).delete()
     page = client.get(reverse("orders:invoice_detail", args=[invoice.pk])).content.decode()
     assert "Taux BCE du 1er semestre 2026 non saisi" in page
-    export = client.get(reverse("orders:order_list_xlsx"))
-    sheet = load_workbook(io.BytesIO(export.content))["Factures"]
-    alerts = [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert any("non saisi" in (alert or "") for alert in alerts)
-    interest = [row[20] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert interest == [None]  # never a silent 0 %
+    export = client.get(reverse("orders:payments_xlsx"))
+    _, rows, _ = rows_of(workbook_of(export)["Factures"])
+    assert any("non saisi" in (row["Alerte"] or "") for row in rows)
+    assert [row["Intérêts moratoires"] for row in rows] == [None]  # never a silent 0 %
 
 
 def test_the_order_page_lists_invoices_with_due_date_and_lateness(client, done, finance):

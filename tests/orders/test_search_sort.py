@@ -1,18 +1,17 @@
 """Lists: free-text search over number, title, collectivity and holder; sortable columns whose
 sort is kept in the pagination and the export; filters scoped to what the user may see."""
 
-import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from framework_agreements.models import Holder
 from orders.enums import OrderState
 from orders.models import Collectivity, PurchaseOrder
+from tests.exports.sheets import rows_of, workbook_of
 from tests.factories import make_agreement, make_request
 from tests.fast_factories import fast_order
 
@@ -84,8 +83,8 @@ def test_the_sort_is_kept_in_the_pagination_and_the_export(client, orders, buyer
     html = listed(client, buyer, reverse("orders:order_list"), sort="amount", state="issued")
     assert "sort=amount" in html.split('class="fr-pagination"')[1]
     response = client.get(reverse("orders:order_list_xlsx"), {"sort": "-amount"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    amounts = [row[9] for row in sheet.iter_rows(min_row=2, values_only=True) if row[9]]
+    _, rows, _ = rows_of(workbook_of(response)["Registre"])
+    amounts = [row["Montant HT"] for row in rows if row["État"] == "Émis"]
     assert amounts == sorted(amounts, reverse=True) and len(amounts) == 4
 
 
