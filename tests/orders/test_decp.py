@@ -53,7 +53,8 @@ def test_the_file_validates_and_holds_the_agreements_and_the_contract_not_the_or
     tmp_path, published
 ):
     flash, local, contract, order, member = published
-    document = _export(tmp_path)
+    with clock.frozen(datetime.date(2027, 6, 1)):
+        document = _export(tmp_path)
     assert list(Draft7Validator(SCHEMA).iter_errors(document)) == []
     records = {r["id"]: r for r in document["marches"]["marche"]}
     assert set(records) == {
@@ -82,9 +83,13 @@ def test_the_file_validates_and_holds_the_agreements_and_the_contract_not_the_or
     assert ms["typesPrix"] == {"typePrix": ["Définitif révisable"]}
     assert "modifications" not in ms  # no amendment: the schema wants the key left out
 
+    # The first publication date never moves.
+    with clock.frozen(datetime.date(2027, 9, 1)):
+        document = _export(tmp_path)
+    for record in document["marches"]["marche"]:
+        assert record["datePublicationDonnees"] == "2027-06-01"
 
-def test_a_contract_under_40000_euros_is_not_published(tmp_path, published, pilot35, buyer):
-    _, _, contract, _, _ = published
+    # A contract under 40 000 € excl. tax is not published.
     SubsequentContract.objects.filter(pk=contract.pk).update(
         total_excl_tax=Decimal("39999.99"),
         total_vat=Decimal("8000.00"),
@@ -94,18 +99,11 @@ def test_a_contract_under_40000_euros_is_not_published(tmp_path, published, pilo
     assert contract.number not in ids
 
 
-def test_the_first_publication_date_never_moves(tmp_path, published):
+def test_an_invalid_record_fails_the_whole_export_then_buyers_download_the_mended_file(
+    client, tmp_path, published, buyer, finance, pilot35
+):
     flash, _, contract, _, _ = published
-    with clock.frozen(datetime.date(2027, 6, 1)):
-        _export(tmp_path)
-    with clock.frozen(datetime.date(2027, 9, 1)):
-        document = _export(tmp_path)
-    for record in document["marches"]["marche"]:
-        assert record["datePublicationDonnees"] == "2027-06-01"
-
-
-def test_an_invalid_record_fails_the_whole_export_naming_record_and_field(tmp_path, published):
-    flash, _, contract, _, _ = published
+    siret = contract.awarding_service.siret
     FrameworkAgreement.objects.filter(pk=flash.pk).update(offers_received=None)
     Service.objects.filter(pk=contract.awarding_service_id).update(siret="")
     target = tmp_path / "decp.json"
@@ -117,8 +115,9 @@ def test_an_invalid_record_fails_the_whole_export_naming_record_and_field(tmp_pa
     assert list(tmp_path.iterdir()) == []  # nothing written
     assert not FrameworkAgreement.objects.filter(decp_published_on__isnull=False).exists()
 
-
-def test_buyers_download_it_others_may_not(client, published, buyer, finance, pilot35):
+    # Mended, the file is what buyers download; nobody else may.
+    FrameworkAgreement.objects.filter(pk=flash.pk).update(offers_received=4)
+    Service.objects.filter(pk=contract.awarding_service_id).update(siret=siret)
     client.force_login(buyer)
     response = client.get(reverse("orders:decp_json"))
     assert response.status_code == 200 and response["Content-Type"] == "application/json"

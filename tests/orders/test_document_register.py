@@ -26,12 +26,10 @@ ISSUED_ON = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
 @pytest.fixture
 def documents(db, pilot35, pilot29, buyer, finance):
     make_agreement(start=datetime.date(2025, 9, 1))
-    make_local_agreement(holders=3)
     with clock.frozen(ISSUED_ON):
         mine = make_order(pilot35, buyer, finance, state=OrderState.SERVICE_DONE)
         theirs = make_order(pilot29, buyer, finance, state=OrderState.ISSUED)
-    consultation = make_consultation(pilot35, buyer, "awarded")
-    return mine, theirs, consultation
+    return mine, theirs
 
 
 def _listed(client, user, **params):
@@ -44,6 +42,8 @@ def _listed(client, user, **params):
 def test_each_user_sees_exactly_the_documents_they_may_download(
     client, documents, buyer, finance, pilot35, pilot29, admin_user
 ):
+    make_local_agreement(holders=3)
+    consultation = make_consultation(pilot35, buyer, "awarded")  # its letters and report
     every = list(Document.objects.select_related("purchase_order", "consultation", "contract"))
     kinds = {d.kind for d in every}
     assert {DocumentKind.PURCHASE_ORDER, DocumentKind.CONSULTATION_LETTER} <= kinds
@@ -59,7 +59,7 @@ def test_each_user_sees_exactly_the_documents_they_may_download(
     # Plainly: a pilot reads their own orders' documents and their awarded consultation's
     # report, never another service's order nor the letters to competitors.
     _, seen = _listed(client, pilot35, kind="")
-    mine, theirs, consultation = documents
+    mine, theirs = documents
     assert set(mine.documents.values_list("pk", flat=True)) <= seen
     assert not seen & set(theirs.documents.values_list("pk", flat=True))
     letters = consultation.documents.exclude(kind=DocumentKind.EVALUATION_REPORT)
@@ -69,7 +69,7 @@ def test_each_user_sees_exactly_the_documents_they_may_download(
 def test_the_register_shows_each_entry_and_filters_by_kind_holder_agreement_date_reference(
     client, documents, buyer
 ):
-    mine, theirs, _ = documents
+    mine, theirs = documents
     response, seen = _listed(client, buyer, reference=mine.number)
     assert seen == set(mine.documents.values_list("pk", flat=True))
     document = mine.documents.get(kind=DocumentKind.PURCHASE_ORDER)
@@ -91,7 +91,7 @@ def test_the_register_shows_each_entry_and_filters_by_kind_holder_agreement_date
 
 
 def test_verify_recomputes_the_fingerprint_and_names_a_tampered_document(client, documents, buyer):
-    mine, _, _ = documents
+    mine, _ = documents
     document = mine.documents.get(kind=DocumentKind.PURCHASE_ORDER)
     client.force_login(buyer)
     url = reverse("orders:document_verify", args=[document.pk])
@@ -105,7 +105,7 @@ def test_verify_recomputes_the_fingerprint_and_names_a_tampered_document(client,
 
 
 def test_a_pilot_cannot_verify_or_download_another_services_document(client, documents, pilot29):
-    mine, _, _ = documents
+    mine, _ = documents
     document = mine.documents.first()
     client.force_login(pilot29)
     assert client.post(reverse("orders:document_verify", args=[document.pk])).status_code == 404
@@ -116,7 +116,7 @@ def test_verify_documents_exits_non_zero_on_a_tampered_document(documents):
     out = io.StringIO()
     call_command("verify_documents", stdout=out)
     assert "tous intègres" in out.getvalue()
-    mine, _, _ = documents
+    mine, _ = documents
     document = mine.documents.get(kind=DocumentKind.PURCHASE_ORDER)
     Document.objects.filter(pk=document.pk).update(content=bytes(document.content) + b" ")
     err = io.StringIO()
@@ -127,7 +127,7 @@ def test_verify_documents_exits_non_zero_on_a_tampered_document(documents):
 
 
 def test_rebuilding_a_document_from_unchanged_data_gives_the_same_bytes(documents):
-    mine, _, _ = documents
+    mine, _ = documents
     order = PurchaseOrder.objects.get(pk=mine.pk)
     stored = {d.kind: bytes(d.content) for d in order.documents.all()}
     with clock.frozen(ISSUED_ON):
