@@ -9,6 +9,17 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+# The data migrations are checked on PostgreSQL, the production database, where CI runs them.
+# Going back and forth through every migration re-renders the whole project state at each
+# step (minutes), so doing it twice, once per database, would double the slowest tests.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="data migrations are checked on PostgreSQL, the production database (CI runs them)",
+    ),
+]
+
 BEFORE = [
     ("framework_agreements", "0002_initial"),
     ("orders", "0004_purchaseorder_team"),
