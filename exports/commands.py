@@ -15,6 +15,21 @@ from procurement.models import User
 from . import registry
 
 
+def write_atomically(output, write):
+    """Call write(binary file) on a file next to `output`, renamed into place once complete:
+    a failed run leaves no partial file. Returns what write returns."""
+    target = Path(output)
+    handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            result = write(out)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return result
+
+
 class ExportCommand(BaseCommand):
     kind = None
     # (option, parameter name, help): the page's filters, by the names of its query string
@@ -42,15 +57,7 @@ class ExportCommand(BaseCommand):
             for option, name, _ in self.filters
             if options.get(option.replace("-", "_")) not in (None, "")
         }
-        target = Path(output)
-        handle, partial = tempfile.mkstemp(dir=target.parent or ".", suffix=".partial")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                rows = spec.write(reader, params, out)
-            os.replace(partial, target)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        rows = write_atomically(output, lambda out: spec.write(reader, params, out))
         self.stdout.write(self.style.SUCCESS(f"{rows} ligne(s) écrite(s) dans {output}."))
 
     def _reader(self, username):

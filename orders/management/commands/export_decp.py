@@ -1,12 +1,9 @@
 """The essential data (DECP v2.0.3) of the agreements and of the subsequent contracts of
 €40,000 excl. tax or more, as one JSON file; validated first, written whole or not at all."""
 
-import os
-import tempfile
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from exports.commands import write_atomically
 from orders import decp
 
 
@@ -24,9 +21,5 @@ class Command(BaseCommand):
             content = decp.export()
         except decp.DecpInvalid as exc:
             raise CommandError(str(exc)) from None
-        target = Path(output)
-        handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(partial, target)
+        write_atomically(output, lambda out: out.write(content))
         self.stdout.write(self.style.SUCCESS(f"Données essentielles écrites dans {output}."))
