@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench check-deploy serve-prod clean
+.PHONY: run test lint format bench bench-quick check-deploy serve-prod clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Performance goals on PostgreSQL through gunicorn (README « Performances »); never in CI.
+# BENCH_SERVER_URL names the PostgreSQL server (default: postgres@127.0.0.1:5432).
 bench: $(STAMP)
-	$(PY) -m benchmarks.run
+	BENCH_ROWS=100000 $(PY) -m benchmarks.run
+
+bench-quick: $(STAMP)
+	BENCH_ROWS=10000 BENCH_SECONDS=30 BENCH_ISSUES=60 $(PY) -m benchmarks.run
 
 check-deploy: $(STAMP)
 	DEBUG=False SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdefgh \

@@ -1,196 +1,164 @@
-"""`make bench`: figures for the pages and documents that grow with the data.
+"""`make bench` (100 000 orders) and `make bench-quick` (10 000): the performance goals,
+measured on PostgreSQL through gunicorn with the production settings, on 127.0.0.1 only.
 
-Runs on a throw-away SQLite database (or the PostgreSQL server named by BENCH_DATABASE_URL),
-fills it in bulk, then measures with the Django test client. Prints a table; asserts nothing.
+Each goal is a ratio against a floor measured in the same run: the floor page (a signed-in
+view rendering the base template through the same middleware) for pages, a bare openpyxl
+script for exports, bare reportlab for the PDF, the PDF's own build time for the issuing lock.
+The database is built once per size (demo reference data, then orders in bulk) and kept for
+the next run. Prints one row per goal; exits 1 if one fails. Never part of `.ci/run`.
 """
 
 import os
-import statistics
 import sys
-import tempfile
 import time
-from decimal import Decimal
-from pathlib import Path
 
-ROWS = [int(n) for n in os.getenv("BENCH_ROWS", "100,1000,5000").split(",")]
+from benchmarks import server
+
+ROWS = int(os.getenv("BENCH_ROWS", "100000"))
+ROUNDS = int(os.getenv("BENCH_ROUNDS", "7"))
+LOAD_USERS = int(os.getenv("BENCH_USERS", "50"))
+LOAD_SECONDS = int(os.getenv("BENCH_SECONDS", "60"))
+ISSUES = int(os.getenv("BENCH_ISSUES", "120"))
 
 
-def setup_django():
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    tmp = tempfile.mkdtemp(prefix="bench-")
-    os.environ["DATABASE_URL"] = os.getenv("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    os.environ["MEDIA_ROOT"] = tmp
-    os.environ["ALLOWED_HOSTS"] = "testserver"
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, goal, measured, anchor, ratio, target, passed):
+        self.rows.append((goal, measured, anchor, ratio, target, "oui" if passed else "NON"))
+        print(f"  {goal}: {measured} | {anchor} | {ratio} | {target} | {self.rows[-1][-1]}")
+
+    def markdown(self):
+        lines = [
+            "| Objectif | Mesuré | Plancher ou repère | Ratio | Cible | Atteint |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+    @property
+    def failed(self):
+        return [row[0] for row in self.rows if row[-1] != "oui"]
+
+
+def prepare():
+    if server.database_ready(ROWS):
+        print(f"database for {ROWS} orders: kept from an earlier run")
+        return None
+    print(f"building the database for {ROWS} orders")
+    start = time.perf_counter()
+    server.recreate_database(ROWS)
+    server.manage(ROWS, "migrate", "--noinput", "-v", "0")
+    server.manage(ROWS, "seed_demo", "--allow-production")
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from benchmarks import data
 
-    call_command("migrate", verbosity=0)
-
-
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def timed(fn, repeat=5):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-def fill(n, pilot, buyer, agreement):
-    """n accepted requests, each with an issued order (bulk: benchmark data, not the flow)."""
-    from django.db.models import F
-
-    from framework_agreements.models import CommitmentEntry, FrameworkAgreement, NumberSequence
-    from orders.models import Collectivity, PurchaseOrder, TeamRequest
-    from teams.models import Team, TeamMember
-    from tests.factories import ExpertFactory
-
-    holding = agreement.lots.get().holdings.first()
-    existing = TeamRequest.objects.count()
-    requests = TeamRequest.objects.bulk_create(
-        TeamRequest(
-            service=pilot.service,
-            department=pilot.service.department,
-            format="flash",
-            title=f"Atelier {existing + i}",
-            problem_statement="x",
-            state="accepted",
-            created_by=pilot,
-        )
-        for i in range(n - existing)
-    )
-    Collectivity.objects.bulk_create(
-        Collectivity(request=r, name=f"Commune {r.pk}", kind="commune", siren="213502362")
-        for r in requests
-    )
-    teams = Team.objects.bulk_create(
-        Team(holder=holding.holder, label=r.title, service=pilot.service) for r in requests
-    )
-    experts = [ExpertFactory(holder=holding.holder) for _ in range(3)]
-    TeamMember.objects.bulk_create(
-        TeamMember(team=t, expert=e, role="lead" if i == 0 else "expert")
-        for t in teams
-        for i, e in enumerate(experts)
-    )
-    start = PurchaseOrder.objects.count()
-    orders = PurchaseOrder.objects.bulk_create(
-        PurchaseOrder(
-            agreement=agreement,
-            lot=holding.lot,
-            request=r,
-            holder=holding.holder,
-            team=t,
-            allocation_reason="bench",
-            state="issued",
-            year=2026,
-            sequence=start + i + 1,
-            number=f"FLASH-2026-{start + i + 1:05d}",
-            total_excl_tax=Decimal("18100.00"),
-            total_vat=Decimal("3620.00"),
-            total_incl_tax=Decimal("21720.00"),
-            created_by=buyer,
-        )
-        for i, (r, t) in enumerate(zip(requests, teams, strict=True))
-    )
-    CommitmentEntry.objects.bulk_create(
-        CommitmentEntry(
-            agreement=agreement,
-            lot=holding.lot,
-            kind="commit",
-            amount=o.total_excl_tax,
-            source=f"purchase_order:{o.pk}",
-            reference=o.number,
-            holder=holding.holder,
-            fiscal_year=2026,
-            created_by=buyer,
-        )
-        for o in orders
-    )
-    # The numbering sequence continues after the bulk numbers.
-    NumberSequence.objects.update_or_create(
-        agreement=agreement, year=2026, defaults={"last": start + len(orders)}
-    )
-    # The running total follows the ledger (ceiling.commit does this one order at a time).
-    FrameworkAgreement.objects.filter(pk=agreement.pk).update(
-        committed_amount=F("committed_amount") + Decimal("18100.00") * len(orders)
-    )
+    filled = data.fill(ROWS)
+    server.mark_ready(ROWS)
+    print(f"built in {time.perf_counter() - start:.0f} s (orders in bulk: {filled:.0f} s)")
+    return filled
 
 
 def main():
-    setup_django()
-    from django.db import connection
-    from django.test import Client
+    os.environ.update(server.environment(ROWS))
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    started = time.perf_counter()
+    table = Table()
+    filled = prepare()
+    server.manage(ROWS, "collectstatic", "--noinput", "-v", "0")
+    import django
 
-    from framework_agreements import ceiling
-    from orders import services
-    from orders.models import PurchaseOrder
-    from orders.pdf.purchase_orders import purchase_order_pdf
-    from teams.models import TeamMember
-    from tests.factories import UserFactory, make_agreement, make_order
+    django.setup()
+    from benchmarks import documents, issuing, load, pages
 
-    agreement = make_agreement(maximum=Decimal("1000000000.00"))
-    buyer = UserFactory(buyer=True)
-    pilot = UserFactory()
-    finance = UserFactory(finance=True)
-    client = Client()
-    client.force_login(buyer)
-
-    print(f"database: {connection.vendor}")
-    print(f"{'rows':>6} | {'page or task':<34} | {'median ms':>9} | {'queries':>7}")
-    print("-" * 66)
-    for n in ROWS:
-        fill(n, pilot, buyer, agreement)
-        for label, url in [
-            ("order list (page 1)", "/commandes/"),
-            ("order list (last page)", f"/commandes/?page={n // 25 + 1}"),
-            ("request list, filtered", "/demandes/?state=accepted&format=flash"),
-            ("dashboard", "/"),
-            ("agreement detail (ceiling)", f"/accords-cadres/{agreement.pk}/"),
-        ]:
-            counter = QueryCounter()
-            # request_started resets connection.queries, so count through a wrapper instead.
-            with connection.execute_wrapper(counter):
-                assert client.get(url).status_code == 200, url
-            ms = timed(lambda url=url: client.get(url))
-            print(f"{n:>6} | {label:<34} | {ms:>9.1f} | {counter.count:>7}")
-        ms = timed(lambda: ceiling.agreement_figures(agreement))
-        print(f"{n:>6} | {'ceiling figures (running total)':<34} | {ms:>9.2f} | {1:>7}")
-
-    order = make_order(pilot, buyer, finance)
-    ms = timed(
-        lambda: purchase_order_pdf(
-            PurchaseOrder.objects.get(pk=order.pk), services.documents.team_rows(order.team)
-        ),
-        repeat=20,
+    if filled is not None:
+        table.add(
+            f"Données : {ROWS} commandes en masse",
+            f"{filled:.0f} s",
+            "—",
+            "—",
+            "< 120 s",
+            filled < 120,
+        )
+    listed = pages.page_list(ROWS)
+    counts = {(u, p): pages.count_queries(u, p) for _, u, p, _ in listed}
+    users = {user for _, user, _, _ in listed}
+    cookies = {user: server.session_cookie(user) for user in users}
+    with server.Gunicorn(ROWS):
+        floor, medians = pages.measure(listed, cookies, ROUNDS)
+        for label, user, path, budget in listed:
+            key = (user, path)
+            ratio = medians[key] / floor
+            table.add(
+                f"Page « {label} »",
+                f"{medians[key]:.1f} ms, {counts[key]} requêtes",
+                f"plancher {floor:.1f} ms",
+                f"{ratio:.2f}",
+                f"≤ 2 et ≤ {budget} requêtes",
+                ratio <= 2 and counts[key] <= budget,
+            )
+        browse = {
+            "acheteur": [p for _, u, p, _ in listed if u == "acheteur"],
+            "pilote35": ["/", "/demandes/", "/commandes/"],
+            "finance": ["/", "/commandes/", "/commandes/?sort=-amount&page=3"],
+        }
+        latencies, errors, rate = load.run(browse, cookies, users=LOAD_USERS, seconds=LOAD_SECONDS)
+        p95 = load.percentile(latencies, 0.95)
+        table.add(
+            f"Charge : {LOAD_USERS} utilisateurs, {LOAD_SECONDS} s",
+            f"p95 {p95:.0f} ms, {rate:.1f} req/s, {len(errors)} erreurs",
+            f"plancher {floor:.1f} ms",
+            "—",
+            "p95 < 300 ms, 0 erreur",
+            p95 < 300 and not errors,
+        )
+    for kind, label in (("orders", "Registre des commandes"), ("teams", "Affectation")):
+        figures = documents.export_figures(ROWS, kind)
+        app, bare = figures["app"], figures["bare"]
+        ratio = app["seconds"] / bare["seconds"]
+        table.add(
+            f"Export « {label} » ({app['rows']} lignes)",
+            f"{app['seconds']:.1f} s, +{app['growth_mb']:.0f} Mo",
+            f"openpyxl seul {bare['seconds']:.1f} s, +{bare['growth_mb']:.0f} Mo",
+            f"{ratio:.2f}",
+            "≤ 1,2 et < 100 Mo",
+            ratio <= 1.2 and app["growth_mb"] < 100,
+        )
+    buyer, drafts = issuing.drafts(ISSUES + 1)
+    app_ms, bare_ms, page_count = documents.pdf_figures(drafts[0])
+    table.add(
+        f"PDF du bon de commande ({page_count} p.)",
+        f"{app_ms:.1f} ms",
+        f"reportlab seul {bare_ms:.1f} ms",
+        f"{app_ms / bare_ms:.2f}",
+        "≤ 1,5",
+        app_ms / bare_ms <= 1.5,
     )
-    print(f"{'1':>6} | {'purchase-order PDF (reportlab)':<34} | {ms:>9.1f} | {'-':>7}")
-    drafts = [make_order(pilot, buyer, finance) for _ in range(20)]
-    start = time.perf_counter()
-    for draft in drafts:
-        services.order_issue(order=draft, by=buyer)
-    ms = (time.perf_counter() - start) * 1000 / len(drafts)
-    print(f"{'20':>6} | {'issue (lock+ceiling+number+PDF)':<34} | {ms:>9.1f} | {'-':>7}")
-    from exports import registry
-
-    count = TeamMember.objects.count()
-    for kind in ("teams", "orders"):
-        spec = registry.get(kind)
-        with tempfile.TemporaryFile() as out:
-            ms = timed(lambda spec=spec, out=out: spec.write(finance, {}, out), repeat=3)
-        print(f"{count:>6} | {spec.title + ' XLSX':<34} | {ms:>9.1f} | {'-':>7}")
+    result = issuing.issue_concurrently(drafts[1:], buyer, threads=8)
+    sound = issuing.check_ledger(drafts[1].agreement_id, drafts[1:])
+    table.add(
+        "Émission : 8 acheteurs concurrents",
+        f"{result['rate']:.1f} bons/s, verrou médian {result['held_ms']:.1f} ms",
+        f"PDF {result['build_ms']:.1f} ms",
+        f"verrou − PDF = {result['held_ms'] - result['build_ms']:.1f} ms",
+        "≥ 20 bons/s, ≤ PDF + 15 ms, sans trou ni dépassement",
+        result["rate"] >= 20
+        and result["held_ms"] <= result["build_ms"] + 15
+        and sound
+        and not result["errors"],
+    )
+    print()
+    print(f"{ROWS} commandes, PostgreSQL, gunicorn (gunicorn.conf.py), {os.cpu_count()} cœurs")
+    print(f"durée totale : {time.perf_counter() - started:.0f} s")
+    print(table.markdown())
+    if table.failed:
+        print("\nNon atteints : " + "; ".join(table.failed))
+        sys.exit(1)
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(server.ROOT))
     main()

@@ -1,0 +1,133 @@
+"""Exports and the purchase-order PDF against their bare libraries.
+
+Exports run in a child process each (`python -m benchmarks.documents KIND MODE`), so the peak
+RSS is the export's own: the baseline is taken once Django and the export's modules are loaded,
+before the first row is read.
+- app: the export as users get it (registry: styles, widths, totals, « Paramètres » sheet);
+- bare: the same rows, read by the same queries, appended as plain values to a bare openpyxl
+  write-only workbook. The ratio is then what the report core costs over openpyxl itself.
+"""
+
+import io
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from benchmarks.server import ROOT, environment
+
+
+def _rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _rows(kind, user):
+    if kind == "orders":
+        from orders.filters import orders_for
+        from orders.register import orders_like, register_rows
+
+        filterset, orders = orders_for(user, {})
+        return register_rows(filterset, orders_like(filterset, orders), user)
+    from orders.team_exports import CHUNK, _members, allocation_queryset, allocation_row
+
+    members = allocation_queryset(_members(user, {}))
+    return (allocation_row(m) for m in members.iterator(chunk_size=CHUNK))
+
+
+def child(kind, mode):
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from openpyxl import Workbook
+
+    from exports import registry
+    from procurement.xlsx import _plain
+
+    user = get_user_model().objects.get(username="finance")
+    spec = registry.get(kind)
+    baseline = _rss_mb()
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        if mode == "app":
+            rows = spec.write(user, {}, out)
+        else:
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet("Lignes")
+            rows = 0
+            for row in _rows(kind, user):
+                sheet.append([_plain(value) for value in row])  # a sheet has no time zone
+                rows += 1
+            workbook.save(out)
+        size = out.tell()
+    seconds = time.perf_counter() - start
+    print(
+        json.dumps(
+            {"seconds": seconds, "rows": rows, "growth_mb": _rss_mb() - baseline, "bytes": size}
+        )
+    )
+
+
+def export_figures(rows_in_db, kind):
+    """{mode: figures} for one export kind, app and bare, each in its own process."""
+    figures = {}
+    for mode in ("bare", "app"):
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.documents", kind, mode],
+            cwd=ROOT,
+            env=environment(rows_in_db),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        figures[mode] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def pdf_figures(order, repeat=15):
+    """Median ms of the purchase-order PDF, and of bare reportlab drawing the same text lines
+    (read back from that PDF) with the same embedded fonts, page for page."""
+    from pypdf import PdfReader
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from orders.pdf.purchase_orders import purchase_order_pdf
+    from orders.services import documents
+    from procurement.pdf import register_fonts
+
+    printed, rows = documents.purchase_order_material(order)
+    app = purchase_order_pdf(printed, rows)
+    pages = [page.extract_text().splitlines() for page in PdfReader(io.BytesIO(app)).pages]
+    register_fonts()
+
+    def bare():
+        out = io.BytesIO()
+        pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+        for lines in pages:
+            y = 800
+            for index, line in enumerate(lines):
+                pdf.setFont("Vera-Bold" if index == 0 else "Vera", 9)
+                pdf.drawString(56, y, line)
+                y -= 12
+            pdf.showPage()
+        pdf.save()
+        return out.getvalue()
+
+    def timed(fn):
+        samples = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - start) * 1000)
+        return statistics.median(samples)
+
+    bare()
+    purchase_order_pdf(printed, rows)
+    return timed(lambda: purchase_order_pdf(printed, rows)), timed(bare), len(pages)
+
+
+if __name__ == "__main__":
+    child(sys.argv[1], sys.argv[2])
