@@ -34,7 +34,7 @@ def render_select(widget):
         parts.extend(
             format_html(
                 '\n  <option value="{}"{}>{}</option>\n',  # the option template ends with a newline
-                "%s" % (option["value"],),
+                str(option["value"]),  # stringformat:"s"
                 flat_attrs(option["attrs"]),
                 option["label"],
             )
