@@ -1,6 +1,18 @@
 """What each role sees first: the work waiting for them."""
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from notifications.models import MessageStatus, OutgoingMessage
 from procurement import clock, roles
@@ -25,12 +37,46 @@ LIMIT = 10
 
 
 class Panel(list):
-    """The first LIMIT rows of a queryset, and how many there are in all (two queries,
-    whatever the number of rows)."""
+    """The first LIMIT rows of a queryset, and how many there are in all, in one query
+    whatever the number of rows: each row carries the total (COUNT(*) OVER (), computed
+    before the LIMIT); no row means a total of 0."""
 
-    def __init__(self, queryset):
-        super().__init__(queryset[:LIMIT])
-        self.total = queryset.count()
+    def __init__(self, queryset=None, *, rows=None):
+        if queryset is not None:
+            rows = queryset.annotate(panel_total=Window(Count("*")))[:LIMIT]
+        super().__init__(rows)
+        self.total = self[0].panel_total if self else 0
+
+
+def _ordering(queryset):
+    names = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    return [F(n[1:]).desc() if n.startswith("-") else F(n).asc() for n in names]
+
+
+def panels(queryset, *conditions):
+    """Several panels over one queryset in one query, one per condition (conditions must not
+    overlap: a row goes to the first it meets). The database numbers each panel's rows
+    (ROW_NUMBER() OVER (PARTITION BY panel)), counts them, and returns the first LIMIT of each."""
+    key = Case(
+        *[When(condition, then=Value(index)) for index, condition in enumerate(conditions)],
+        output_field=IntegerField(),
+    )
+    rows = (
+        queryset.annotate(panel_key=key)
+        .filter(panel_key__isnull=False)
+        .annotate(
+            panel_rank=Window(
+                RowNumber(), partition_by=F("panel_key"), order_by=_ordering(queryset)
+            ),
+            panel_total=Window(Count("*"), partition_by=F("panel_key")),
+        )
+        .filter(panel_rank__lte=LIMIT)
+        .order_by("panel_key", "panel_rank")
+    )
+    grouped = [[] for _ in conditions]
+    for row in rows:
+        grouped[row.panel_key].append(row)
+    return [Panel(rows=group) for group in grouped]
 
 
 def _orders(user):
@@ -113,8 +159,16 @@ RUNNING = [OrderState.NOTIFIED, OrderState.ACCEPTED, OrderState.IN_PROGRESS]
 
 def dashboard_context(user):
     """{"todo": panels waiting for this user's action, "watch": panels to follow}; a panel is
-    (title, kind, Panel). Two queries per panel, whatever the number of rows."""
+    (title, kind, Panel). One query per panel, whatever the number of rows."""
     if roles.is_buyer(user):
+        mine_draft, mine_issued, delivered, others, running = panels(
+            _orders(user),
+            Q(state=OrderState.DRAFT, created_by=user),
+            Q(state=OrderState.ISSUED, issued_by=user),
+            Q(state=OrderState.DELIVERED),
+            Q(state__in=[OrderState.DRAFT, OrderState.ISSUED]),  # the buyer's own taken above
+            Q(state__in=RUNNING),
+        )
         return {
             "todo": [
                 (
@@ -122,16 +176,8 @@ def dashboard_context(user):
                     "requests",
                     Panel(_requests(user).filter(state=RequestState.SUBMITTED)),
                 ),
-                (
-                    "Mes projets de bons de commande à émettre",
-                    "orders",
-                    Panel(_orders(user).filter(state=OrderState.DRAFT, created_by=user)),
-                ),
-                (
-                    "Mes bons de commande émis, à notifier",
-                    "orders",
-                    Panel(_orders(user).filter(state=OrderState.ISSUED, issued_by=user)),
-                ),
+                ("Mes projets de bons de commande à émettre", "orders", mine_draft),
+                ("Mes bons de commande émis, à notifier", "orders", mine_issued),
                 (
                     "Remises en concurrence à mener",
                     "consultations",
@@ -146,11 +192,7 @@ def dashboard_context(user):
                         )
                     ),
                 ),
-                (
-                    "Livrables à réceptionner (service fait)",
-                    "orders",
-                    Panel(_orders(user).filter(state=OrderState.DELIVERED)),
-                ),
+                ("Livrables à réceptionner (service fait)", "orders", delivered),
                 (
                     "Phases de marchés subséquents à accepter",
                     "phases",
@@ -159,40 +201,20 @@ def dashboard_context(user):
                 ("Courriels en échec, à renvoyer", "messages", Panel(_failed_messages(user))),
             ],
             "watch": [
-                (
-                    "Projets et bons émis par d'autres acheteurs",
-                    "orders",
-                    Panel(
-                        _orders(user)
-                        .filter(state__in=[OrderState.DRAFT, OrderState.ISSUED])
-                        .exclude(Q(created_by=user, state=OrderState.DRAFT))
-                        .exclude(Q(issued_by=user, state=OrderState.ISSUED))
-                    ),
-                ),
-                (
-                    "Ateliers Flash en cours",
-                    "orders",
-                    Panel(_orders(user).filter(state__in=RUNNING)),
-                ),
+                ("Projets et bons émis par d'autres acheteurs", "orders", others),
+                ("Ateliers Flash en cours", "orders", running),
             ],
         }
     if roles.is_finance(user):
+        to_pay, to_check = panels(
+            _invoices(user),
+            Q(state=InvoiceState.ACCEPTED),
+            Q(state__in=[InvoiceState.RECEIVED, InvoiceState.INTERRUPTED]),
+        )
         return {
             "todo": [
-                (
-                    "Factures à payer",
-                    "invoices",
-                    Panel(_invoices(user).filter(state=InvoiceState.ACCEPTED)),
-                ),
-                (
-                    "Factures reçues à instruire",
-                    "invoices",
-                    Panel(
-                        _invoices(user).filter(
-                            state__in=[InvoiceState.RECEIVED, InvoiceState.INTERRUPTED]
-                        )
-                    ),
-                ),
+                ("Factures à payer", "invoices", to_pay),
+                ("Factures reçues à instruire", "invoices", to_check),
                 (
                     "Intérêts moratoires et indemnités à payer (45 jours, art. R2192-36)",
                     "interest",
@@ -222,28 +244,22 @@ def dashboard_context(user):
             ],
         }
     if roles.is_pilot(user):
+        my_requests, service_requests = panels(
+            _requests(user),
+            Q(created_by=user, state__in=[RequestState.DRAFT, RequestState.RETURNED]),
+            Q(state__in=[RequestState.SUBMITTED, RequestState.ACCEPTED]),
+        )
+        my_drafts, delivered, running = panels(
+            _orders(user),
+            Q(state=OrderState.DRAFT, created_by=user),
+            Q(state=OrderState.DELIVERED),
+            Q(state__in=RUNNING),
+        )
         return {
             "todo": [
-                (
-                    "Mes demandes à compléter ou à déposer",
-                    "requests",
-                    Panel(
-                        _requests(user).filter(
-                            created_by=user,
-                            state__in=[RequestState.DRAFT, RequestState.RETURNED],
-                        )
-                    ),
-                ),
-                (
-                    "Mes projets de bons de commande à émettre",
-                    "orders",
-                    Panel(_orders(user).filter(state=OrderState.DRAFT, created_by=user)),
-                ),
-                (
-                    "Livrables à réceptionner (service fait)",
-                    "orders",
-                    Panel(_orders(user).filter(state=OrderState.DELIVERED)),
-                ),
+                ("Mes demandes à compléter ou à déposer", "requests", my_requests),
+                ("Mes projets de bons de commande à émettre", "orders", my_drafts),
+                ("Livrables à réceptionner (service fait)", "orders", delivered),
                 (
                     "Phases d'ateliers Local à accepter",
                     "phases",
@@ -251,15 +267,7 @@ def dashboard_context(user):
                 ),
             ],
             "watch": [
-                (
-                    "Demandes de mon service déposées ou acceptées",
-                    "requests",
-                    Panel(
-                        _requests(user).filter(
-                            state__in=[RequestState.SUBMITTED, RequestState.ACCEPTED]
-                        )
-                    ),
-                ),
+                ("Demandes de mon service déposées ou acceptées", "requests", service_requests),
                 (
                     "Remises en concurrence de mon territoire",
                     "consultations",
@@ -274,11 +282,7 @@ def dashboard_context(user):
                     "contracts",
                     contracts_in_execution(user),
                 ),
-                (
-                    "Ateliers Flash en cours sur mon territoire",
-                    "orders",
-                    Panel(_orders(user).filter(state__in=RUNNING)),
-                ),
+                ("Ateliers Flash en cours sur mon territoire", "orders", running),
             ],
             "can_create_request": True,
         }

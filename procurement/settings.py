@@ -137,7 +137,7 @@ AUTH_USER_MODEL = "procurement.User"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account and IP pair is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "procurement.backends.ModelBackend",  # Django's, with the user's service in one query
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -26,9 +26,9 @@ def test_request_list_queries_do_not_grow_with_rows(
     few = _count(client, url)
     for _ in range(6):
         make_request(pilot35, state="submitted")
-    # session, user, user's service (header), count, rows, collectivities (prefetch),
+    # session, user with their service (header), count, rows, collectivities (prefetch),
     # departments (filter select)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
     assert _count(client, url) == few
 
@@ -43,9 +43,9 @@ def test_order_list_queries_do_not_grow_with_rows(
     few = _count(client, url)
     for state in (OrderState.DRAFT, OrderState.NOTIFIED, OrderState.CANCELLED, OrderState.PAID):
         fast_order(pilot35, buyer, finance, state=state)
-    # session, user, user's service, count, rows (holder, request, department, agreement
+    # session, user with their service, count, rows (holder, request, department, agreement
     # joined), departments and holders (filter selects)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
     assert _count(client, url) == few
 
@@ -120,3 +120,60 @@ def test_contract_detail_queries_do_not_grow_with_accepted_phases(client, pilot3
     for phase in fresh(contract).phases.order_by("position")[1:3]:
         run_phase(phase, pilot35)
     assert _count(client, url) == one
+
+
+DASHBOARD_BUDGET = 10  # issue 14: at most 10 queries on lists and dashboards
+
+
+def test_dashboards_stay_within_budget_and_flat_for_every_role(
+    client, pilot35, buyer, finance, admin_user
+):
+    """Each role's dashboard: one query per group of panels (window functions), never more
+    than the budget, the same count with one row or many in every panel."""
+    make_agreement()
+    users = [buyer, pilot35, finance, admin_user]
+
+    def counts():
+        result = []
+        for user in users:
+            client.force_login(user)
+            result.append(_count(client, "/"))
+        return result
+
+    fast_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    before = counts()
+    assert all(count <= DASHBOARD_BUDGET for count in before), before
+    panel_states = (
+        OrderState.DRAFT,
+        OrderState.ISSUED,
+        OrderState.DELIVERED,
+        OrderState.IN_PROGRESS,
+        OrderState.SERVICE_DONE,
+        OrderState.INVOICED,
+    )
+    for state in panel_states * 2:
+        fast_order(pilot35, buyer, finance, state=state)
+    assert counts() == before
+
+
+def test_dashboard_panels_count_past_their_first_rows(client, pilot35, buyer, finance):
+    """The panel shows its first rows and the total of all (COUNT(*) OVER ()), per panel."""
+    from orders import dashboard
+
+    make_agreement()
+    for _ in range(dashboard.LIMIT + 2):
+        fast_order(pilot35, buyer, finance, state=OrderState.DELIVERED)
+    fast_order(pilot35, buyer, finance, state=OrderState.IN_PROGRESS)
+    context = dashboard.dashboard_context(buyer)
+    panels = {title: panel for title, _kind, panel in context["todo"] + context["watch"]}
+    delivered = panels["Livrables à réceptionner (service fait)"]
+    assert (len(delivered), delivered.total) == (dashboard.LIMIT, dashboard.LIMIT + 2)
+    running = panels["Ateliers Flash en cours"]
+    assert (len(running), running.total) == (1, 1)
+    assert (
+        len(panels["Mes bons de commande émis, à notifier"]),
+        panels["Mes bons de commande émis, à notifier"].total,
+    ) == (0, 0)
+    # Newest first within a panel, as in the lists.
+    created = [row.created_at for row in delivered]
+    assert created == sorted(created, reverse=True)
