@@ -18,10 +18,14 @@ from django.db import connection, transaction
 from django.db.models import F, Max
 
 BATCH = 5000
-# The path's states, weighted as ten years of use leave them: most orders closed or paid.
-STATES = ["closed"] * 55 + ["paid"] * 15 + ["invoiced"] * 4 + ["service_done"] * 3
-STATES += ["delivered"] * 3 + ["in_progress"] * 4 + ["accepted"] * 3 + ["notified"] * 3
-STATES += ["issued"] * 3 + ["draft"] * 3 + ["cancelled"] * 3 + ["declined"] * 1
+# Bumped when what fill() writes changes: `make bench` then rebuilds its kept database.
+VERSION = 2
+# States as ten years of use leave them: an order of a past year has ended (closed, paid,
+# cancelled or declined); only the current year's are still on their way.
+ENDED = ["closed"] * 80 + ["paid"] * 12 + ["cancelled"] * 6 + ["declined"] * 2
+CURRENT = ["closed"] * 30 + ["paid"] * 15 + ["invoiced"] * 8 + ["service_done"] * 6
+CURRENT += ["delivered"] * 6 + ["in_progress"] * 8 + ["accepted"] * 6 + ["notified"] * 6
+CURRENT += ["issued"] * 5 + ["draft"] * 5 + ["cancelled"] * 4 + ["declined"] * 1
 PDF = b"%PDF-1.4\n% bench document\n%%EOF\n"
 EXCL = Decimal("18100.00")
 VAT = Decimal("3620.00")
@@ -79,7 +83,8 @@ def fill(n, *, first_year=2017, log=print):
                 pilot = pilots[i % len(pilots)]
                 lot, holder, price = holdings[i % len(holdings)]
                 year = first_year + min(i // per_year, years - 1)
-                state = STATES[(i * 7) % len(STATES)]
+                states = CURRENT if year == first_year + years - 1 else ENDED
+                state = states[(i * 7) % len(states)]
                 rows.append((i, pilot, lot, holder, year, state, price))
             requests = TeamRequest.objects.bulk_create(
                 TeamRequest(
@@ -248,4 +253,5 @@ def _spread_dates(first_year, years):
                     datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=6),
                 ],
             )
-        cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:  # outside a transaction: VACUUM sets the visibility map
+        cursor.execute("VACUUM ANALYZE")

@@ -55,7 +55,13 @@ def database_ready(rows):
             done = conn.execute("SELECT value FROM bench_marker").fetchone()
     except psycopg.Error:
         return False
-    return done is not None and int(done[0]) == rows
+    return done is not None and done[0] == marker(rows)
+
+
+def marker(rows):
+    from benchmarks.data import VERSION
+
+    return f"{rows} orders, data version {VERSION}"
 
 
 def recreate_database(rows):
@@ -67,9 +73,9 @@ def recreate_database(rows):
 
 def mark_ready(rows):
     with psycopg.connect(database_url(rows), autocommit=True) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS bench_marker (value integer)")
-        conn.execute("DELETE FROM bench_marker")
-        conn.execute("INSERT INTO bench_marker VALUES (%s)", [rows])
+        conn.execute("DROP TABLE IF EXISTS bench_marker")
+        conn.execute("CREATE TABLE bench_marker (value text)")
+        conn.execute("INSERT INTO bench_marker VALUES (%s)", [marker(rows)])
 
 
 def manage(rows, *args):

@@ -1,5 +1,8 @@
 """What each role sees first: the work waiting for them."""
 
+from functools import reduce
+from operator import or_
+
 from django.db.models import (
     Case,
     Count,
@@ -63,7 +66,7 @@ def panels(queryset, *conditions):
     )
     rows = (
         queryset.annotate(panel_key=key)
-        .filter(panel_key__isnull=False)
+        .filter(reduce(or_, conditions))  # as a WHERE the state indexes can serve
         .annotate(
             panel_rank=Window(
                 RowNumber(), partition_by=F("panel_key"), order_by=_ordering(queryset)

@@ -273,9 +273,9 @@ def substitution_decide(*, substitution, accept, by, comment="", today=None):
 WORKING_DAYS_PER_MONTH = Decimal("20")
 
 
-def workload(expert):
-    """Planned days per month and per atelier for one expert:
-    [(month, [(team, days)], total, overloaded)]."""
+def workload(expert, since=None):
+    """Planned days per month and per atelier for one expert, from the month `since` (every
+    month without it): [(month, [(team, days)], total, overloaded)]."""
     # Live bookings only: nothing of a team whose order ended before its atelier (cancelled,
     # declined), and nothing after their exit date for a member substituted.
     lines = (
@@ -284,6 +284,8 @@ def workload(expert):
         .select_related("member__team")
         .order_by("month", "member__team_id")
     )
+    if since is not None:
+        lines = lines.filter(month__gte=since)
     by_month = {}
     for line in lines:
         teams = by_month.setdefault(line.month, {})

@@ -16,11 +16,12 @@ from procurement.web import attempt, errors_text
 
 from . import availability, services
 from .forms import JustificationForm, MemberForm, SubstitutionForm
-from .models import Team
+from .models import Team, shown_team
 
 
-def _get_team_for_user(user, pk):
-    return get_object_or_404(Team.objects.visible_to(user).select_related("holder"), pk=pk)
+def _get_team_for_user(user, pk, queryset=None):
+    queryset = queryset if queryset is not None else Team.objects.select_related("holder")
+    return get_object_or_404(queryset.visible_to(user), pk=pk)
 
 
 def _team_for_action(request, pk, ability):
@@ -65,7 +66,9 @@ def panel(team, user, *, next_url, session_start=None, session_end=None):
 
 @login_required
 def team_detail(request, pk):
-    team = _get_team_for_user(request.user, pk)
+    team = _get_team_for_user(
+        request.user, pk, Team.objects.select_related("holder").prefetch_related(*shown_team())
+    )
     roles.require(team.abilities(request.user), "view")
     return render(
         request,

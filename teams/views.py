@@ -5,7 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from exports.delivery import deliver
-from procurement import roles
+from framework_agreements.models.agreements import add_months
+from procurement import clock, roles
 from procurement.web import export
 
 from . import exports, services
@@ -13,6 +14,10 @@ from .forms import ExpertFilterForm, ExpertForm, ImportForm
 from .models import Expert, TeamMember
 
 PAGE_SIZE = 25
+# The expert's page shows this many upcoming sessions and latest teams; the XLSX has them all.
+SHOWN = 20
+# Its workload starts this many months back (the plan is about what is ahead).
+WORKLOAD_MONTHS_BACK = 12
 
 
 def _require_reader(user):
@@ -81,25 +86,29 @@ def expert_edit(request, pk):
 
 @login_required
 def expert_detail(request, pk):
-    """The expert's page: identity, ateliers, and workload (days per month)."""
+    """The expert's page: identity, and what is ahead of them: workload from last year on,
+    upcoming sessions and latest teams, each bounded (ten years of ateliers stay in the XLSX)."""
     _require_reader(request.user)
     expert = get_object_or_404(
         Expert.objects.select_related("holder", "company").prefetch_related("professions"), pk=pk
     )
-    memberships = (
-        TeamMember.objects.filter(expert=expert)
-        .select_related("team")
-        .prefetch_related("planned_days")
-        .order_by("-joined_on")
-    )
+    today = clock.today()
+    memberships = TeamMember.objects.filter(expert=expert)
+    bookings = expert.bookings.filter(end__gte=today)
     return render(
         request,
         "teams/expert_detail.html",
         {
             "expert": expert,
-            "memberships": memberships,
-            "workload": services.workload(expert),
-            "bookings": expert.bookings.select_related("team").order_by("start"),
+            "memberships": memberships.select_related("team").order_by("-joined_on", "-pk")[:SHOWN],
+            "memberships_total": memberships.count(),
+            "workload": services.workload(
+                expert, since=add_months(today.replace(day=1), -WORKLOAD_MONTHS_BACK)
+            ),
+            "workload_months_back": WORKLOAD_MONTHS_BACK,
+            "bookings": bookings.select_related("team").order_by("start", "pk")[:SHOWN],
+            "bookings_total": bookings.count(),
+            "shown": SHOWN,
             "can_manage": roles.is_reference_data_manager(request.user),
         },
     )

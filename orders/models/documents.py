@@ -114,6 +114,8 @@ class Document(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = "document produit"
         verbose_name_plural = "documents produits"
+        # The register's sort (newest first) walks this index backwards.
+        indexes = [models.Index(fields=["created_at", "id"], name="document_sort_created")]
         constraints = [
             models.CheckConstraint(
                 condition=(

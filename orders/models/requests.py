@@ -85,6 +85,7 @@ class TeamRequest(FSMModelMixin, models.Model):
             models.Index(fields=["created_at", "id"], name="request_sort_created"),
             models.Index(fields=["title", "id"], name="request_sort_title"),
             models.Index(fields=["submitted_at", "id"], name="request_sort_submitted"),
+            models.Index(fields=["state", "created_at", "id"], name="request_state_created"),
         ]
 
     def __str__(self):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from procurement import clock, roles
 from procurement.web import action_forms, attempt, errors_text, run_action
-from teams.models import TeamMember
+from teams.models import shown_team
 from teams.team_views import panel
 
 from .. import services
@@ -54,13 +54,7 @@ DETAIL_QUERYSET = SubsequentContract.objects.select_related(
         queryset=Invoice.objects.select_related("payment", "contract_phase").order_by("pk"),
     ),
     "holder__members",
-    "team__required_professions",
-    Prefetch(
-        "team__members",
-        queryset=TeamMember.objects.select_related("expert__company").prefetch_related(
-            "expert__professions", "planned_days"
-        ),
-    ),
+    *shown_team("team__"),
     Prefetch(
         "documents",
         queryset=Document.objects.without_content()

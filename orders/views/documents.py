@@ -5,13 +5,13 @@ people who sent them: filterable, each download permission-checked and logged, a
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from procurement import audit, clock, roles
+from procurement.pagination import DeferredJoinPaginator
 from procurement.web import download
 
 from .. import decp
@@ -30,7 +30,7 @@ def document_register(request):
         request.GET or None,
         queryset=REGISTER_QUERYSET.registered_for(request.user).order_by("-created_at", "-pk"),
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/document_register.html",

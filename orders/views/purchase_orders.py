@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +10,9 @@ from django.views.decorators.http import require_POST
 from exports.delivery import deliver
 from procurement import audit, clock, roles
 from procurement.actions import ActionRefused
+from procurement.pagination import DeferredJoinPaginator
 from procurement.web import action_forms, attempt, download, run_action
-from teams.models import TeamMember
+from teams.models import shown_team
 from teams.team_views import panel
 
 from .. import services
@@ -50,7 +50,7 @@ def _filtered_orders(request):
 @login_required
 def order_list(request):
     filterset, queryset = _filtered_orders(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/order_list.html",
@@ -86,13 +86,7 @@ ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(
     "holder__members",
     "agreement__authorised_services",
     "request__collectivities",
-    "team__required_professions",
-    Prefetch(
-        "team__members",
-        queryset=TeamMember.objects.select_related("expert__company").prefetch_related(
-            "expert__professions", "planned_days"
-        ),
-    ),
+    *shown_team("team__"),
     Prefetch("documents", queryset=Document.objects.without_content().order_by("kind", "pk")),
     Prefetch(
         "invoices",

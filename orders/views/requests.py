@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from procurement import audit, roles
 from procurement.actions import save
+from procurement.pagination import DeferredJoinPaginator
 from procurement.web import action_forms, errors_text, run_action
 
 from .. import services
@@ -42,7 +42,7 @@ def request_list(request):
         .prefetch_related("collectivities"),
     )
     queryset = ordered(filterset, TeamRequest._meta.ordering)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/request_list.html",

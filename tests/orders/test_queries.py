@@ -26,9 +26,9 @@ def test_request_list_queries_do_not_grow_with_rows(
     few = _count(client, url)
     for _ in range(6):
         make_request(pilot35, state="submitted")
-    # session, user with their service (header), count, rows, collectivities (prefetch),
-    # departments (filter select)
-    with django_assert_num_queries(6):
+    # session, user with their service (header), count, the page's ids, its rows by id,
+    # collectivities (prefetch), departments (filter select)
+    with django_assert_num_queries(7):
         client.get(url)
     assert _count(client, url) == few
 
@@ -43,9 +43,9 @@ def test_order_list_queries_do_not_grow_with_rows(
     few = _count(client, url)
     for state in (OrderState.DRAFT, OrderState.NOTIFIED, OrderState.CANCELLED, OrderState.PAID):
         fast_order(pilot35, buyer, finance, state=state)
-    # session, user with their service, count, rows (holder, request, department, agreement
-    # joined), departments and holders (filter selects)
-    with django_assert_num_queries(6):
+    # session, user with their service, count, the page's ids, its rows by id (holder,
+    # request, department, agreement joined), departments and holders (filter selects)
+    with django_assert_num_queries(7):
         client.get(url)
     assert _count(client, url) == few
 

@@ -175,3 +175,38 @@ def test_substitution_buttons_come_from_the_substitutions_own_transitions(
     assert client.post(accept).status_code == 302
     substitution.refresh_from_db()
     assert substitution.state == "requested"  # refused: the pilot may not decide
+
+
+def test_the_expert_page_is_bounded_to_what_is_ahead(client, buyer):
+    """Ten years of ateliers stay in the XLSX: the page shows the latest 20 teams, the next 20
+    sessions and the workload from a year back, with the totals named."""
+    from procurement import clock
+    from teams.views import SHOWN
+
+    team, expert = _local_team()
+    today = clock.today()
+    teams = [
+        Team.objects.create(holder=team.holder, label=f"Atelier {n}", service=team.service)
+        for n in range(SHOWN + 2)
+    ]
+    for n, other in enumerate(teams):
+        member = TeamMember.objects.create(
+            team=other, expert=expert, role="expert", joined_on=today - datetime.timedelta(days=n)
+        )
+        # One session that has ended, the others ahead.
+        start = today + datetime.timedelta(days=7 * n - 7)
+        Booking.objects.create(expert=expert, team=other, start=start, end=start)
+        month = today.replace(day=1) - datetime.timedelta(days=400 if n == 0 else 0)
+        PlannedDays.objects.create(
+            member=member, phase="on_site", days=1, month=month.replace(day=1)
+        )
+    client.force_login(buyer)
+    page = client.get(reverse("teams:expert_detail", args=[expert.pk])).content.decode()
+    assert f"Les {SHOWN} plus récentes sur {SHOWN + 3}" in page  # its own Local team too
+    assert "Atelier 0 " in page or "Atelier 0<" in page  # the latest joined is shown
+    assert f"Atelier {SHOWN + 1}" not in page.split("Équipes</h2>")[1]  # the oldest is not
+    assert f"Les {SHOWN} prochaines sur {SHOWN + 1}" in page  # the ended one is left out
+    # Workload: this month's 21 days (overloaded), not the one 13 months back.
+    workload = page.split("Plan de charge")[1].split("</table>")[0]
+    assert "21,0" in workload and "surcharge" in workload
+    assert workload.count("<tr>") == 2  # header and this month
