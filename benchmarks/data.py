@@ -2,7 +2,8 @@
 
 The demo (`seed_demo`) gives the users, services, agreements, holders, experts and price
 schedules; `fill(n)` then adds `n` accepted requests, each with its purchase order in a state
-spread over the whole path, its line, team (three experts), ledger entry, document and, once
+spread over the whole path (ended in past years), the request where that order's state
+leaves it, its line, team (three experts), ledger entry, document and, once
 invoiced, its invoice and payment. Rows go in by `bulk_create` (no history rows, no service
 chain: these are figures for pages and exports, not for the business path, which the tests
 drive). The Flash agreement's maximum is raised so that the bulk commitments fit.
@@ -19,7 +20,7 @@ from django.db.models import F, Max
 
 BATCH = 5000
 # Bumped when what fill() writes changes: `make bench` then rebuilds its kept database.
-VERSION = 2
+VERSION = 3
 # States as ten years of use leave them: an order of a past year has ended (closed, paid,
 # cancelled or declined); only the current year's are still on their way.
 ENDED = ["closed"] * 80 + ["paid"] * 12 + ["cancelled"] * 6 + ["declined"] * 2
@@ -93,10 +94,10 @@ def fill(n, *, first_year=2017, log=print):
                     format="flash",
                     title=f"Atelier {i + 1} — revitalisation du centre-bourg",
                     problem_statement="Données de mesure.",
-                    state="accepted",
+                    state=_request_state(state, year == first_year + years - 1),
                     created_by=pilot,
                 )
-                for i, pilot, *_ in rows
+                for i, pilot, _lot, _holder, year, state, _price in rows
             )
             Collectivity.objects.bulk_create(
                 Collectivity(request=r, name=f"Commune {i + 1}", kind="commune", siren="213502362")
@@ -230,6 +231,18 @@ def fill(n, *, first_year=2017, log=print):
         )
     _spread_dates(first_year, years)
     return time.perf_counter() - started
+
+
+def _request_state(order_state, current_year):
+    """Where orders/request_progress.py leaves the request of an order in this state; a
+    request whose order was cancelled or declined in a past year was withdrawn since."""
+    if order_state == "draft":
+        return "accepted"
+    if order_state == "closed":
+        return "completed"
+    if order_state in ("cancelled", "declined"):
+        return "accepted" if current_year else "withdrawn"
+    return "ordered"
 
 
 def _three(pool, i):

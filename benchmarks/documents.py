@@ -10,7 +10,6 @@ before the first row is read.
 
 import io
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -21,7 +20,13 @@ from benchmarks.server import ROOT, environment
 
 
 def _rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory (VmHWM). Not getrusage's ru_maxrss: Linux carries
+    the parent's peak into a child across fork and exec, which hid the export's own growth."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("VmHWM not found in /proc/self/status")
 
 
 def _rows(kind, user):
