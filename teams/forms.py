@@ -6,7 +6,7 @@ from framework_agreements.models import Company, Holder
 from procurement.fields import TEXT_MAX
 
 from .enums import MemberRole, Phase
-from .models import MAX_DAYS_PER_PHASE, Expert, Profession
+from .models import MAX_DAYS_PER_PHASE, Expert, Profession, TeamMember
 
 
 class ExpertForm(DsfrBaseForm, forms.ModelForm):
@@ -110,9 +110,10 @@ class SubstitutionForm(DsfrBaseForm):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outgoing"].queryset = team.members.filter(left_on__isnull=True).select_related(
-            "expert"
-        )
+        # From the model, not team.members: that manager carries the page's prefetches.
+        self.fields["outgoing"].queryset = TeamMember.objects.filter(
+            team=team, left_on__isnull=True
+        ).select_related("expert")
         self.fields["incoming"].queryset = Expert.objects.filter(
             holder=team.holder, is_active=True
         ).exclude(memberships__team=team, memberships__left_on__isnull=True)

@@ -10,13 +10,22 @@ register = template.Library()
 def notification_alert(obj):
     """While the notification e-mail has not left (queued, or failed after its retries), the
     page says so: the order or contract is not notified yet."""
-    message = (
-        outbox.about(obj)
-        .filter(kind__in=outbox.NOTIFICATION_KINDS)
-        .exclude(status=MessageStatus.SENT)
-        .first()
+    message = next(
+        (
+            m
+            for m in _messages(obj)
+            if m.kind in outbox.NOTIFICATION_KINDS and m.status != MessageStatus.SENT
+        ),
+        None,
     )
     return {"notification": message}
+
+
+def _messages(obj):
+    """The messages about `obj`, newest first, read once per page for both tags."""
+    if getattr(obj, "_outbox_messages", None) is None:
+        obj._outbox_messages = list(outbox.about(obj))
+    return obj._outbox_messages
 
 
 @register.inclusion_tag("notifications/_messages.html", takes_context=True)
@@ -25,6 +34,6 @@ def messages_panel(context, obj):
     failed one again."""
     user = context["request"].user
     return {
-        "rows": [(m, outbox.may_resend(m, user)) for m in outbox.about(obj)],
+        "rows": [(m, outbox.may_resend(m, user)) for m in _messages(obj)],
         "next": context["request"].get_full_path(),
     }

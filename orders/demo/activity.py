@@ -12,6 +12,7 @@ from orders import happy_path, late_payment, services
 from orders.enums import OrderState
 from orders.models import Collectivity, TeamRequest
 from procurement import clock
+from teams import availability
 from teams import services as team_services
 from teams.enums import MemberRole
 from teams.models import Expert, Profession
@@ -255,9 +256,22 @@ def requests_and_orders(users, flash):
             drive(request, state, issued, buyer, pilot, finance, options)
 
 
+def _free_session(team, session):
+    """The first day from `session` on, three days apart, when no member of the proposed team
+    is on site elsewhere: the demo's Local sessions follow today while some Flash scenarios
+    are anchored to a half-year boundary, so on some days they would meet."""
+    for shift in range(0, 15, 3):  # the session stays before the delivery (day + 40)
+        start = session + shift * DAY
+        if not availability.team_conflicts(team, start, start + 2 * DAY):
+            return start
+    raise ValueError(f"No free session for the demo team {team} after {session}.")
+
+
 def _draft(request, buyer, day, session):
     with clock.frozen(day):
         order = services.order_create(team_request=request, by=buyer)
+        propose_team(order, buyer)
+        session = _free_session(order.team, session)
         order = services.order_update_draft(
             order=order,
             by=buyer,
@@ -276,7 +290,6 @@ def _draft(request, buyer, day, session):
                 "ej_number": f"21{order.pk:08d}",
             },
         )
-        propose_team(order, buyer)
     return order
 
 

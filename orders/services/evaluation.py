@@ -37,12 +37,14 @@ class Analysis:
         return next((r for o, r in self.ranked if o.pk == offer.pk), None)
 
 
-def analysis(consultation):
-    offers = list(
-        consultation.offers.filter(status=OfferStatus.SUBMITTED)
-        .select_related("holder")
-        .prefetch_related("prices", "scores", Prefetch("team"))
-    )
+def analysis(consultation, offers=None):
+    """The ranking of the submitted offers; `offers`, when given, are the consultation's offers
+    already read with their holder, prices, scores and team (the consultation page)."""
+    if offers is None:
+        offers = consultation.offers.select_related("holder").prefetch_related(
+            "prices", "scores", Prefetch("team")
+        )
+    offers = [o for o in offers if o.status == OfferStatus.SUBMITTED]
     prices = {o.pk: o.price() for o in offers if o.prices.all()}
     flagged = scoring.abnormally_low(prices, consultation.abnormally_low_percent)
     keys = [c["key"] for c in consultation.technical_criteria]

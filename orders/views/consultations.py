@@ -60,7 +60,13 @@ def consultation_prepare(request, pk):
 
 
 DETAIL_QUERYSET = Consultation.objects.select_related(
-    "request__department", "request__service", "agreement", "lot", "opened_by", "created_by"
+    "request__department",
+    "request__service",
+    "agreement",
+    "lot",
+    "opened_by",
+    "created_by",
+    "contract__holder",
 ).prefetch_related(
     "request__collectivities",
     Prefetch(
@@ -75,7 +81,10 @@ DETAIL_QUERYSET = Consultation.objects.select_related(
             "prices", "scores", "team__expert"
         ),
     ),
-    Prefetch("documents", queryset=Document.objects.without_content().order_by("kind", "pk")),
+    Prefetch(
+        "documents",
+        queryset=Document.objects.without_content().select_related("holder").order_by("kind", "pk"),
+    ),
 )
 
 
@@ -123,7 +132,7 @@ def consultation_detail(request, pk):
     if (abilities["view_offers"] and state == ConsultationState.EVALUATING) or (
         abilities["view_report"] and state == ConsultationState.AWARDED
     ):
-        current = services.analysis(consultation)
+        current = services.analysis(consultation, offers)  # the offers read above
         context["analysis"] = current
         if state == ConsultationState.EVALUATING and abilities["evaluate"]:
             context["score_forms"] = [

@@ -18,8 +18,9 @@ from ..timeline import timeline
 
 def invoices_context(order, user, today):
     """The invoices of an order, each with its lateness, and the form to record one."""
-    rates = LatePaymentRate.table()
-    rows = [(invoice, invoice.lateness(today, rates)) for invoice in order.invoices.all()]
+    invoices = list(order.invoices.all())
+    rates = LatePaymentRate.table() if invoices else None  # read only when there is one
+    rows = [(invoice, invoice.lateness(today, rates)) for invoice in invoices]
     may_record = order.abilities(user)["record_invoice"] and order.state in INVOICEABLE_STATES
     remaining = order.remaining_to_invoice() if may_record else None
     return {

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -205,3 +207,19 @@ def test_the_demo_runs_contracts_through_every_execution_state(db):
     today = clock.today()
     assert not SubsequentContract.objects.filter(phases__accepted_on__gt=today).exists()
     assert invariants.breaches() == []
+
+
+@pytest.mark.parametrize(
+    "day",
+    # 2026-12-01 once failed: a Flash session anchored to the half-year boundary fell on a
+    # Local session (anchored to today) of the same expert. The others: a year's turn and a
+    # half-year's.
+    [datetime.date(2026, 12, 1), datetime.date(2027, 1, 1), datetime.date(2027, 7, 1)],
+)
+def test_seed_demo_loads_whatever_the_day(db, day):
+    from procurement import clock
+
+    with clock.frozen(day):
+        call_command("seed_demo")
+    assert PurchaseOrder.objects.filter(state="closed").exists()
+    assert PurchaseOrder.objects.filter(state="in_progress").exists()
