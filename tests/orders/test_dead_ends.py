@@ -44,7 +44,8 @@ def test_a_decline_frees_the_team_and_leads_to_the_next_holders_draft(
         {
             "expected_state": "notified",
             "comment": "Équipe indisponible",
-            "on": order.notified_at.date().isoformat(),
+            # The Paris date: between 23:00 and midnight UTC, the UTC date is the day before.
+            "on": clock.local_date(order.notified_at).isoformat(),
         },
     )
     draft = PurchaseOrder.objects.get(request=order.request, state=OrderState.DRAFT)
