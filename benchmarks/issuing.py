@@ -92,8 +92,11 @@ def drafts(count):
     """Draft orders ready to issue, made through the real services (request, order, lead)."""
     from django.contrib.auth import get_user_model
 
-    from tests.factories import make_order
+    from teams.models import Expert
+    from tests.factories import ExpertFactory, make_order
 
+    # A kept database holds the experts of earlier runs: their factory e-mails must not repeat.
+    ExpertFactory.reset_sequence(Expert.objects.order_by("-pk").values_list("pk", flat=True)[0])
     users = get_user_model().objects
     pilot = users.get(username="pilote35")
     buyer = users.get(username="acheteur")

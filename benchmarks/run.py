@@ -145,11 +145,16 @@ def main():
         f"{result['rate']:.1f} bons/s, verrou médian {result['held_ms']:.1f} ms",
         f"PDF {result['build_ms']:.1f} ms",
         f"verrou − PDF = {result['held_ms'] - result['build_ms']:.1f} ms",
-        "≥ 20 bons/s, ≤ PDF + 15 ms, sans trou ni dépassement",
-        result["rate"] >= 20
-        and result["held_ms"] <= result["build_ms"] + 15
-        and sound
-        and not result["errors"],
+        "≥ 20 bons/s, verrou ≤ PDF + 15 ms",
+        result["rate"] >= 20 and result["held_ms"] <= result["build_ms"] + 15,
+    )
+    table.add(
+        "Émission : numéros et plafond",
+        f"{len(result['errors'])} refus",
+        "—",
+        "—",
+        "sans trou ni dépassement, aucun refus",
+        sound and not result["errors"],
     )
     print()
     print(f"{ROWS} commandes, PostgreSQL, gunicorn (gunicorn.conf.py), {os.cpu_count()} cœurs")
