@@ -92,11 +92,29 @@ def export_figures(rows_in_db, kind):
     return figures
 
 
+FONTS = ("Vera", "Vera-Bold", "Vera-Italic")
+
+
+def _runs(page):
+    """[(font, size, text)] of a page, in drawing order, as pypdf reads them back: the anchor
+    then draws the same text in the same embedded fonts (the block-mark's italic included)."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font is not None:
+            name = str(font.get("/BaseFont", "")).split("+")[-1]
+            runs.append((name, size * tm[0] if tm[0] else size, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
 def pdf_figures(order, repeat=15):
-    """Median ms of the purchase-order PDF, and of bare reportlab drawing the same text lines
-    (read back from that PDF) with the same embedded fonts, page for page."""
+    """Median ms of the purchase-order PDF, and of bare reportlab drawing the same text runs
+    (read back from that PDF) in the same embedded fonts and sizes, page for page."""
     from pypdf import PdfReader
     from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
 
     from orders.pdf.purchase_orders import purchase_order_pdf
@@ -105,17 +123,22 @@ def pdf_figures(order, repeat=15):
 
     printed, rows = documents.purchase_order_material(order)
     app = purchase_order_pdf(printed, rows)
-    pages = [page.extract_text().splitlines() for page in PdfReader(io.BytesIO(app)).pages]
     register_fonts()
+    # The PDF names its fonts by their PostScript names (BitstreamVeraSans-Roman …).
+    registered = {pdfmetrics.getFont(n).face.name.decode(): n for n in FONTS}
+    pages = [
+        [(registered[font], size, text) for font, size, text in _runs(page)]
+        for page in PdfReader(io.BytesIO(app)).pages
+    ]
 
     def bare():
         out = io.BytesIO()
         pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
-        for lines in pages:
+        for runs in pages:
             y = 800
-            for index, line in enumerate(lines):
-                pdf.setFont("Vera-Bold" if index == 0 else "Vera", 9)
-                pdf.drawString(56, y, line)
+            for font, size, text in runs:
+                pdf.setFont(font, size)
+                pdf.drawString(56, y, text)
                 y -= 12
             pdf.showPage()
         pdf.save()

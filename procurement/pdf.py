@@ -20,10 +20,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
 from .actions import ActionRefused
+from .pdftext import para
 
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 BLUE = colors.HexColor("#000091")
@@ -71,6 +72,9 @@ def styles():
         ),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
+        "label": ParagraphStyle(
+            "label", parent=base, fontName="Vera-Bold", fontSize=8.5, leading=10.5
+        ),
     }
 
 
@@ -99,10 +103,10 @@ def number(value):
 def block_mark(s):
     """The Republic's block-mark: name, motto, then the ministry (charte de l'État)."""
     return [
-        Paragraph("RÉPUBLIQUE<br/>FRANÇAISE", s["mark"]),
-        Paragraph("Liberté<br/>Égalité<br/>Fraternité", s["motto"]),
+        para("RÉPUBLIQUE<br/>FRANÇAISE", s["mark"]),
+        para("Liberté<br/>Égalité<br/>Fraternité", s["motto"]),
         Spacer(1, 3 * mm),
-        Paragraph(
+        para(
             "Ministère de l'Aménagement du territoire<br/>Direction générale de l'aménagement, "
             "du logement et de la nature",
             s["small"],
@@ -116,7 +120,7 @@ def header(s, title, lines):
         [
             [
                 block_mark(s),
-                [Paragraph(title, s["title"])] + [Paragraph(x, s["right"]) for x in lines],
+                [para(title, s["title"])] + [para(x, s["right"]) for x in lines],
             ]
         ],
         colWidths=[70 * mm, 100 * mm],
@@ -128,7 +132,7 @@ def header(s, title, lines):
 def key_values(rows, s, widths=(45 * mm, 125 * mm)):
     """Two columns, label in bold. Values are reportlab markup: escape what users typed."""
     table = Table(
-        [[Paragraph(f"<b>{esc(k)}</b>", s["cell"]), Paragraph(v, s["cell"])] for k, v in rows],
+        [[para(esc(k), s["label"]), para(v, s["cell"])] for k, v in rows],
         colWidths=widths,
     )
     table.setStyle(
@@ -149,10 +153,10 @@ def grid(rows, widths, *, right_from=None, extra=()):
     head_right = ParagraphStyle("head_right", parent=head, alignment=TA_RIGHT)
     rows = [
         [
-            Paragraph(esc(cell), head_right if right_from is not None and i >= right_from else head)
-            if isinstance(cell, str)
-            else cell
-            for i, cell in enumerate(rows[0])
+            para(esc(title), head_right if right_from is not None and i >= right_from else head)
+            if isinstance(title, str)
+            else title
+            for i, title in enumerate(rows[0])
         ],
         *rows[1:],
     ]
@@ -171,7 +175,7 @@ def grid(rows, widths, *, right_from=None, extra=()):
 
 def signatures(s, left, right, height=22 * mm):
     table = Table(
-        [[Paragraph(left, s["base"]), Paragraph(right, s["base"])]],
+        [[para(left, s["base"]), para(right, s["base"])]],
         colWidths=[85 * mm, 85 * mm],
         rowHeights=[height],
     )

@@ -3,11 +3,12 @@ holder. The order's own PDF stays as it was sent; this separate notice says how 
 keeps its number (gapless numbering) and states the amount released from the ceiling."""
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from procurement.models import Service
 from procurement.money import format_euros
 from procurement.pdf import build, date, esc, header, key_values, signatures, styles
+from procurement.pdftext import para
 
 from . import sections
 from .purchase_orders import signatory
@@ -29,7 +30,7 @@ def cancellation_notice_pdf(order, *, ended_on, declined, original, by):
     story += sections.agreement(order, s)
     story += sections.holder(order.holder, s)
     story += [
-        Paragraph("Bon de commande concerné", s["h2"]),
+        para("Bon de commande concerné", s["h2"]),
         key_values(
             [
                 ("Numéro", esc(order.number)),
@@ -47,14 +48,14 @@ def cancellation_notice_pdf(order, *, ended_on, declined, original, by):
             ],
             s,
         ),
-        Paragraph("Motif", s["h2"]),
-        Paragraph(
+        para("Motif", s["h2"]),
+        para(
             ("Le titulaire a refusé le bon de commande. " if declined else "")
             + esc(order.end_reason),
             s["base"],
         ),
-        Paragraph("Conséquences", s["h2"]),
-        Paragraph(
+        para("Conséquences", s["h2"]),
+        para(
             f"Le bon de commande n'est pas exécuté. Son montant de "
             f"{format_euros(order.total_excl_tax)} HT est libéré du montant maximum de "
             "l'accord-cadre (article R2162-4 du code de la commande publique). Son numéro lui "

@@ -2,10 +2,11 @@
 date, and the amount that this makes payable."""
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from procurement.money import format_euros
 from procurement.pdf import build, date, esc, header, key_values, signatures, styles
+from procurement.pdftext import para
 
 from . import sections
 
@@ -25,7 +26,7 @@ def service_done_certificate_pdf(order):
     story += sections.agreement(order, s)
     story += sections.holder(order.holder, s)
     story += [
-        Paragraph("Prestation réceptionnée", s["h2"]),
+        para("Prestation réceptionnée", s["h2"]),
         key_values(
             [
                 ("Atelier", esc(order.request.title)),
@@ -45,15 +46,15 @@ def service_done_certificate_pdf(order):
             ],
             s,
         ),
-        Paragraph("Certification", s["h2"]),
-        Paragraph(
+        para("Certification", s["h2"]),
+        para(
             f"Je soussigné(e), <b>{esc(by or '')}</b>"
             f"{', ' + esc(service.name) if service else ''}, certifie que les prestations "
             f"du bon de commande n° {esc(order.number)} ont été exécutées conformément à la "
             f"commande et les réceptionne à la date du <b>{date(order.service_done_at)}</b>.",
             s["base"],
         ),
-        Paragraph("Montant devenu payable", s["h2"]),
+        para("Montant devenu payable", s["h2"]),
         key_values(
             [
                 ("Montant HT", format_euros(order.total_excl_tax)),
@@ -63,7 +64,7 @@ def service_done_certificate_pdf(order):
             s,
         ),
         Spacer(1, 2 * mm),
-        Paragraph(
+        para(
             "La présente attestation constate le service fait ouvrant droit au paiement "
             "(article R2191-23 du code de la commande publique). Le délai de paiement de 30 "
             "jours court à compter de la réception de la facture, ou de la présente date si "

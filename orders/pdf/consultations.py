@@ -2,10 +2,11 @@
 evaluation report (rapport d'analyse des offres) and the rejection letters."""
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from procurement.money import format_euros
 from procurement.pdf import build, date, esc, grid, header, key_values, signatures, styles
+from procurement.pdftext import para
 
 from ..models.consultations import LOCAL_PHASES, PHASE_LABELS
 from . import sections
@@ -20,7 +21,7 @@ def _when(value):
 def _criteria_table(consultation, s):
     rows = [["Critère", "Pondération"]]
     for criterion in consultation.criteria:
-        rows.append([Paragraph(esc(criterion["label"]), s["cell"]), f"{criterion['weight']} %"])
+        rows.append([para(esc(criterion["label"]), s["cell"]), f"{criterion['weight']} %"])
     return grid(rows, [130 * mm, 40 * mm], right_from=1)
 
 
@@ -37,7 +38,7 @@ def consultation_letter_pdf(consultation, holder):
     )
     story += sections.holder(holder, s)
     story += [
-        Paragraph("Objet de la consultation", s["h2"]),
+        para("Objet de la consultation", s["h2"]),
         key_values(
             [
                 ("Accord-cadre", esc(f"{agreement.reference} — {agreement.title}")),
@@ -60,12 +61,12 @@ def consultation_letter_pdf(consultation, holder):
             ],
             s,
         ),
-        Paragraph("Cahier des charges", s["h2"]),
-        Paragraph(esc(consultation.specification).replace("\n", "<br/>"), s["base"]),
-        Paragraph("Critères d'attribution et pondération", s["h2"]),
+        para("Cahier des charges", s["h2"]),
+        para(esc(consultation.specification).replace("\n", "<br/>"), s["base"]),
+        para("Critères d'attribution et pondération", s["h2"]),
         _criteria_table(consultation, s),
-        Paragraph("Contenu attendu de l'offre", s["h2"]),
-        Paragraph(
+        para("Contenu attendu de l'offre", s["h2"]),
+        para(
             "1. Une décomposition du prix global et forfaitaire (DPGF) en euros HT pour chaque "
             "phase : " + ", ".join(PHASE_LABELS[p].lower() for p in LOCAL_PHASES) + ".<br/>"
             "2. L'équipe pluridisciplinaire proposée, choisie parmi vos experts déclarés, avec "
@@ -98,7 +99,7 @@ def _ranking_table(consultation, analysis, s, show_prices=True):
     rows = [head]
     for offer, result in analysis.ranked:
         rows.append(
-            [str(result.rank), Paragraph(esc(offer.holder.name), s["cell"])]
+            [str(result.rank), para(esc(offer.holder.name), s["cell"])]
             + [f"{result.technical[c['key']]:.2f}".replace(".", ",") for c in technical]
             + [
                 format_euros(result.price) if show_prices else "—",
@@ -134,9 +135,9 @@ def evaluation_report_pdf(consultation, analysis):
             ],
             s,
         ),
-        Paragraph("Critères annoncés", s["h2"]),
+        para("Critères annoncés", s["h2"]),
         _criteria_table(consultation, s),
-        Paragraph("Réponses des titulaires consultés", s["h2"]),
+        para("Réponses des titulaires consultés", s["h2"]),
     ]
     answers = [["Titulaire", "Réponse"]]
     for invitation in consultation.invitations.select_related("holder"):
@@ -152,11 +153,9 @@ def evaluation_report_pdf(consultation, analysis):
             if offer.rejection:
                 kind = esc(offer.get_rejection_display().lower())
                 answer += f" — rejetée ({kind}) : {esc(offer.rejection_reason)}"
-        answers.append(
-            [Paragraph(esc(invitation.holder.name), s["cell"]), Paragraph(answer, s["cell"])]
-        )
+        answers.append([para(esc(invitation.holder.name), s["cell"]), para(answer, s["cell"])])
     story.append(grid(answers, [60 * mm, 110 * mm]))
-    story += [Paragraph("Notes et justifications", s["h2"])]
+    story += [para("Notes et justifications", s["h2"])]
     criteria = {c["key"]: c for c in consultation.technical_criteria}
     for offer, result in analysis.ranked:
         rows = [["Critère", "Note", "Points", "Justification"]]
@@ -164,10 +163,10 @@ def evaluation_report_pdf(consultation, analysis):
             c = criteria[score.criterion]
             rows.append(
                 [
-                    Paragraph(esc(c["label"]), s["cell"]),
+                    para(esc(c["label"]), s["cell"]),
                     f"{score.mark:g}/10".replace(".", ","),
                     f"{result.technical[score.criterion]:.2f}".replace(".", ","),
-                    Paragraph(esc(score.justification), s["cell"]),
+                    para(esc(score.justification), s["cell"]),
                 ]
             )
         rows.append(
@@ -175,11 +174,11 @@ def evaluation_report_pdf(consultation, analysis):
                 "Prix",
                 format_euros(result.price),
                 f"{result.price_points:.2f}".replace(".", ","),
-                Paragraph("Prix le plus bas / prix de l'offre × pondération du prix", s["cell"]),
+                para("Prix le plus bas / prix de l'offre × pondération du prix", s["cell"]),
             ]
         )
         story += [
-            Paragraph(
+            para(
                 f"<b>{esc(offer.holder.name)}</b> — total {result.total:.2f} / 100".replace(
                     ".", ","
                 ),
@@ -189,15 +188,15 @@ def evaluation_report_pdf(consultation, analysis):
             Spacer(1, 2 * mm),
         ]
     story += [
-        Paragraph("Classement", s["h2"]),
+        para("Classement", s["h2"]),
         _ranking_table(consultation, analysis, s),
-        Paragraph(
+        para(
             "Points arrondis au centième ; à égalité, la meilleure valeur technique puis le "
             "prix le plus bas l'emportent.",
             s["small"],
         ),
-        Paragraph("Proposition d'attribution", s["h2"]),
-        Paragraph(
+        para("Proposition d'attribution", s["h2"]),
+        para(
             f"Le marché est attribué à <b>{esc(analysis.winner.holder.name)}</b>, auteur de "
             "l'offre économiquement la plus avantageuse au regard des critères annoncés "
             "(article R2162-10 du code de la commande publique).",
@@ -226,7 +225,7 @@ def rejection_letter_pdf(consultation, offer, analysis):
         ],
     )
     story += sections.holder(offer.holder, s)
-    story.append(Paragraph("Décision", s["h2"]))
+    story.append(para("Décision", s["h2"]))
     if offer.rejection:
         reason = (
             f"Votre offre a été rejetée comme {esc(offer.get_rejection_display().lower())} : "
@@ -241,12 +240,12 @@ def rejection_letter_pdf(consultation, offer, analysis):
             )
         )
     story += [
-        Paragraph(
+        para(
             "Nous vous remercions de votre participation à la consultation « "
             f"{esc(consultation.subject)} ». " + reason,
             s["base"],
         ),
-        Paragraph("Offre retenue", s["h2"]),
+        para("Offre retenue", s["h2"]),
         key_values(
             [
                 ("Attributaire", esc(winner.holder.name)),
@@ -255,13 +254,13 @@ def rejection_letter_pdf(consultation, offer, analysis):
             ],
             s,
         ),
-        Paragraph("Notes comparées", s["h2"]),
+        para("Notes comparées", s["h2"]),
     ]
     rows = [["Critère (pondération)", "Votre offre", "Offre retenue"]]
     for c in consultation.technical_criteria:
         rows.append(
             [
-                Paragraph(f"{esc(c['label'])} ({c['weight']})", s["cell"]),
+                para(f"{esc(c['label'])} ({c['weight']})", s["cell"]),
                 f"{mine.technical[c['key']]:.2f}".replace(".", ",") if mine else "—",
                 f"{best.technical[c['key']]:.2f}".replace(".", ","),
             ]
@@ -282,7 +281,7 @@ def rejection_letter_pdf(consultation, offer, analysis):
     )
     story.append(grid(rows, [90 * mm, 40 * mm, 40 * mm], right_from=1))
     if mine:
-        story += [Paragraph("Motifs de vos notes", s["h2"])]
+        story += [para("Motifs de vos notes", s["h2"])]
         criteria = {c["key"]: c for c in consultation.technical_criteria}
         story.append(
             key_values(
@@ -296,7 +295,7 @@ def rejection_letter_pdf(consultation, offer, analysis):
         )
     story += [
         Spacer(1, 3 * mm),
-        Paragraph(
+        para(
             "Information donnée en application des articles R2181-1 et suivants du code de la "
             "commande publique. Les voies et délais de recours figurent dans l'accord-cadre.",
             s["small"],

@@ -2,10 +2,11 @@
 the certificate for the payment of the advance, and the closing statement (décompte final)."""
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from procurement.money import format_euros
 from procurement.pdf import build, date, esc, grid, header, key_values, signatures, styles
+from procurement.pdftext import para
 
 from .. import advance as advance_rules
 from . import sections
@@ -14,7 +15,7 @@ from . import sections
 def _contract_block(contract, s):
     agreement = contract.agreement
     return [
-        Paragraph("Marché", s["h2"]),
+        para("Marché", s["h2"]),
         key_values(
             [
                 (
@@ -63,17 +64,17 @@ def phase_certificate_pdf(phase, deliverables):
             )
         )
     story += [
-        Paragraph("Prestation réceptionnée", s["h2"]),
+        para("Prestation réceptionnée", s["h2"]),
         key_values(rows, s),
-        Paragraph("Certification", s["h2"]),
-        Paragraph(
+        para("Certification", s["h2"]),
+        para(
             f"Je soussigné(e), <b>{esc(phase.accepted_by or '')}</b>, certifie que la phase "
             f"« {esc(phase.label)} » du marché n° {esc(contract.number)} a été exécutée "
             f"conformément au marché et la réceptionne à la date du "
             f"<b>{date(phase.accepted_on)}</b>.",
             s["base"],
         ),
-        Paragraph("Montant devenu payable (prix initial, avant révision)", s["h2"]),
+        para("Montant devenu payable (prix initial, avant révision)", s["h2"]),
         key_values(
             [
                 ("Part du prix", f"{phase.share * 100:.2f} %".replace(".", ",")),
@@ -84,7 +85,7 @@ def phase_certificate_pdf(phase, deliverables):
             s,
         ),
         Spacer(1, 2 * mm),
-        Paragraph(
+        para(
             "La présente attestation constate le service fait ouvrant droit au paiement de "
             "l'acompte de la phase (article R2191-23 du code de la commande publique). Son prix "
             "est révisé par l'indice Syntec du mois de la présente date ; le remboursement de "
@@ -134,7 +135,7 @@ def advance_certificate_pdf(contract, invoice, by, on):
         else ("exigée — non encore reçue" if contract.guarantee_required else "non exigée")
     )
     story += [
-        Paragraph("Calcul de l'avance", s["h2"]),
+        para("Calcul de l'avance", s["h2"]),
         key_values(
             [
                 (
@@ -148,8 +149,8 @@ def advance_certificate_pdf(contract, invoice, by, on):
             ],
             s,
         ),
-        Paragraph("Remboursement", s["h2"]),
-        Paragraph(
+        para("Remboursement", s["h2"]),
+        para(
             f"L'avance est remboursée par précompte sur les acomptes, {starts}, au prorata de "
             "l'exécution ; le remboursement est terminé lorsque les prestations exécutées "
             "atteignent 80 % du montant TTC du marché (articles R2191-11 et R2191-12 du code de "
@@ -157,7 +158,7 @@ def advance_certificate_pdf(contract, invoice, by, on):
             s["base"],
         ),
         Spacer(1, 2 * mm),
-        Paragraph(
+        para(
             "Avance due en application des articles R2191-3 et R2191-7 du code de la commande "
             "publique. Son délai de paiement court à compter de la notification du marché "
             f"({date(contract.notified_at)}), et ne peut courir avant la réception de la "
@@ -192,7 +193,7 @@ def closing_statement_pdf(contract, result, by):
     for line in result.lines:
         rows.append(
             [
-                Paragraph(esc(line.label), s["cell"]),
+                para(esc(line.label), s["cell"]),
                 format_euros(line.price_excl_tax),
                 f"{line.coefficient}".replace(".", ",") if line.coefficient else "—",
                 format_euros(line.revised_excl_tax),
@@ -223,7 +224,7 @@ def closing_statement_pdf(contract, result, by):
     else:
         balance_text = f"<b>{format_euros(0)}</b> — marché soldé"
     story += [
-        Paragraph("Acomptes, révision et précompte de l'avance", s["h2"]),
+        para("Acomptes, révision et précompte de l'avance", s["h2"]),
         grid(
             rows,
             widths,
@@ -233,7 +234,7 @@ def closing_statement_pdf(contract, result, by):
                 ("FONT", (0, -1), (-1, -1), "Vera-Bold", 7.5),
             ],
         ),
-        Paragraph("Récapitulatif", s["h2"]),
+        para("Récapitulatif", s["h2"]),
         key_values(
             [
                 ("Prix initial des phases exécutées", format_euros(result.price_total) + " HT"),
@@ -248,7 +249,7 @@ def closing_statement_pdf(contract, result, by):
             s,
         ),
         Spacer(1, 2 * mm),
-        Paragraph(
+        para(
             "Solde = montant dû − (avance versée + acomptes nets versés). Tous les montants "
             "sont arrondis au centime, ligne par ligne, puis additionnés."
             + (

@@ -1,10 +1,11 @@
 """The notification of a subsequent contract to its holder."""
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from procurement.money import format_euros
 from procurement.pdf import build, date, esc, grid, header, key_values, signatures, styles
+from procurement.pdftext import para
 
 from ..models.consultations import PHASE_LABELS
 from . import sections
@@ -23,7 +24,7 @@ def notification_letter_pdf(contract):
     )
     story += sections.holder(contract.holder, s)
     story += [
-        Paragraph("Objet", s["h2"]),
+        para("Objet", s["h2"]),
         key_values(
             [
                 ("Accord-cadre", esc(f"{agreement.reference} — {agreement.title}")),
@@ -37,13 +38,13 @@ def notification_letter_pdf(contract):
             ],
             s,
         ),
-        Paragraph("Prix (décomposition du prix global et forfaitaire)", s["h2"]),
+        para("Prix (décomposition du prix global et forfaitaire)", s["h2"]),
     ]
     rows = [["Phase", "Prix HT", "TVA", "Prix TTC"]]
     for phase in contract.phases.all():
         rows.append(
             [
-                Paragraph(esc(PHASE_LABELS[phase.phase]), s["cell"]),
+                para(esc(PHASE_LABELS[phase.phase]), s["cell"]),
                 format_euros(phase.amount_excl_tax),
                 format_euros(phase.vat),
                 format_euros(phase.amount_incl_tax),
@@ -59,7 +60,7 @@ def notification_letter_pdf(contract):
     )
     story += [
         grid(rows, [80 * mm, 30 * mm, 30 * mm, 30 * mm], right_from=1),
-        Paragraph("Imputation budgétaire et engagement", s["h2"]),
+        para("Imputation budgétaire et engagement", s["h2"]),
         key_values(
             [
                 ("Programme", esc(contract.budget_programme)),

@@ -7,9 +7,10 @@ deadline for the holder's answer.
 """
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from procurement.pdf import build, date, esc, header, key_values, signatures, styles
+from procurement.pdftext import para
 
 from . import sections
 
@@ -37,22 +38,22 @@ def purchase_order_pdf(order, team_members, *, service=None, preview=False):
     story += sections.subject(order, s)
     story += sections.lines(order, s)
     story += [
-        Paragraph("Prix", s["h2"]),
-        Paragraph(esc(order.agreement.price_clause()), s["small"]),
+        para("Prix", s["h2"]),
+        para(esc(order.agreement.price_clause()), s["small"]),
     ]
     story += sections.imputation(order, s)
     story += billing(order, service, s)
     story += sections.team(team_members, s)
     story += contacts(order, service, s)
     story += [
-        Paragraph("Acceptation et paiement", s["h2"]),
-        Paragraph(
+        para("Acceptation et paiement", s["h2"]),
+        para(
             f"Le titulaire accepte ou refuse le présent bon de commande par écrit dans un délai "
             f"de {order.agreement.order_acceptance_days} jours à compter de sa notification ; "
             "un refus est motivé.",
             s["small"],
         ),
-        Paragraph(
+        para(
             "Paiement par virement dans un délai de 30 jours à compter de la réception de la "
             "facture déposée sur Chorus Pro (article R2192-10 du code de la commande publique), "
             "après constatation du service fait. Tout retard ouvre droit à des intérêts "
@@ -87,7 +88,7 @@ def billing(order, service, s):
             f"d'engagement juridique {esc(order.ej_number or '')} ci-dessus.",
         ),
     ]
-    return [Paragraph("Facturation", s["h2"]), key_values(rows, s)]
+    return [para("Facturation", s["h2"]), key_values(rows, s)]
 
 
 def contacts(order, service, s):
@@ -100,7 +101,7 @@ def contacts(order, service, s):
     ]
     if service is not None and service.pk != pilot.pk:
         rows.append((f"Acheteur ({esc(service.short_name)})", esc(_contact(service))))
-    return [Paragraph("Contacts", s["h2"]), key_values(rows, s)]
+    return [para("Contacts", s["h2"]), key_values(rows, s)]
 
 
 def _contact(service):

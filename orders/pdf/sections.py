@@ -3,15 +3,16 @@ the object, the lines, the imputation and the team."""
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Table
 
 from procurement.money import format_euros
 from procurement.pdf import GREY, LIGHT, date, esc, grid, key_values, number, table_style
+from procurement.pdftext import para
 
 
 def agreement(order, s):
     return [
-        Paragraph("Accord-cadre", s["h2"]),
+        para("Accord-cadre", s["h2"]),
         key_values(
             [
                 ("Référence", esc(order.agreement.reference)),
@@ -43,14 +44,14 @@ def holder(holder, s):
             (f"Cotraitants (groupement {holder.get_consortium_type_display().lower()})", members)
         )
     rows.append(("Contact", esc(f"{holder.contact_name} — {holder.contact_email}")))
-    return [Paragraph("Titulaire", s["h2"]), key_values(rows, s)]
+    return [para("Titulaire", s["h2"]), key_values(rows, s)]
 
 
 def subject(order, s):
     request = order.request
     territory = ", ".join(c.name for c in request.collectivities.all())
     return [
-        Paragraph("Objet de la commande", s["h2"]),
+        para("Objet de la commande", s["h2"]),
         key_values(
             [
                 ("Atelier", esc(request.title)),
@@ -78,8 +79,8 @@ def lines(order, s):
         rows.append(
             [
                 line.code,
-                Paragraph(esc(line.label), s["cell"]),
-                Paragraph(esc(line.unit), s["cell"]),
+                para(esc(line.label), s["cell"]),
+                para(esc(line.unit), s["cell"]),
                 number(line.quantity),
                 format_euros(line.unit_price),
                 f"{line.vat_percent:f}".replace(".", ",") + " %",
@@ -109,12 +110,12 @@ def lines(order, s):
             ("LINEABOVE", (5, n - 1), (-1, n - 1), 0.8, colors.black),
         )
     )
-    return [Paragraph("Prestations commandées", s["h2"]), table]
+    return [para("Prestations commandées", s["h2"]), table]
 
 
 def imputation(order, s):
     return [
-        Paragraph("Imputation budgétaire et engagement", s["h2"]),
+        para("Imputation budgétaire et engagement", s["h2"]),
         key_values(
             [
                 ("Programme", esc(order.budget_programme)),
@@ -136,13 +137,13 @@ def team(members, s):
     for member in members:
         rows.append(
             [
-                Paragraph(esc(member["name"]), s["cell"]),
-                Paragraph(esc(member["professions"]), s["cell"]),
-                Paragraph(esc(member["role"]), s["cell"]),
+                para(esc(member["name"]), s["cell"]),
+                para(esc(member["professions"]), s["cell"]),
+                para(esc(member["role"]), s["cell"]),
                 number(member["days"]),
             ]
         )
     return [
-        Paragraph("Équipe pluridisciplinaire", s["h2"]),
+        para("Équipe pluridisciplinaire", s["h2"]),
         grid(rows, [45 * mm, 60 * mm, 45 * mm, 20 * mm], right_from=3),
     ]

@@ -1,8 +1,7 @@
 """The record of the holder's acceptance of a purchase order, with its confirmed team."""
 
-from reportlab.platypus import Paragraph
-
 from procurement.pdf import build, date, esc, header, styles
+from procurement.pdftext import para
 
 from . import sections
 
@@ -19,7 +18,7 @@ def team_sheet_pdf(order, team_members):
         ],
     )
     story.append(
-        Paragraph(
+        para(
             f"Le titulaire a accepté ce bon de commande le {date(order.holder_accepted_at)}. "
             "L'équipe pluridisciplinaire ci-dessous est confirmée : tout remplacement d'un "
             "membre fera l'objet d'une demande de substitution soumise à l'acheteur.",
