@@ -9,16 +9,22 @@ from django.db.models import Max
 from ..models import Document, DocumentKind
 
 
-def store(*, kind, content, filename, reference, agreement, by=None, holder=None, **owner):
+def next_version(kind, holder=None, **owner):
+    """Versions count per owner, kind and holder (one letter per holder). The caller holds the
+    owner's row lock, so no other version of it can be stored meanwhile."""
+    last = Document.objects.filter(kind=kind, holder=holder, **owner).aggregate(m=Max("version"))
+    return (last["m"] or 0) + 1
+
+
+def store(
+    *, kind, content, filename, reference, agreement, by=None, holder=None, version=None, **owner
+):
     """Append a document; `owner` names what it belongs to (purchase_order=…, consultation=…,
-    contract=…). Versions count per owner, kind and holder (one letter per holder)."""
-    last = Document.objects.filter(kind=kind, holder=holder, **owner).aggregate(m=Max("version"))[
-        "m"
-    ]
+    contract=…). `version`, when the caller has read it already (next_version)."""
     return Document.objects.create(
         kind=kind,
         reference=reference,
-        version=(last or 0) + 1,
+        version=version or next_version(kind, holder, **owner),
         filename=filename,
         content=content,
         size=len(content),
@@ -75,7 +81,7 @@ def purchase_order_material(order):
     return printed, team_rows(order.team)
 
 
-def store_purchase_order(order, by, material=None):
+def store_purchase_order(order, by, material=None, version=None):
     from ..pdf.purchase_orders import purchase_order_pdf  # reportlab loads only when needed
 
     if material is None:
@@ -91,6 +97,7 @@ def store_purchase_order(order, by, material=None):
         agreement=order.agreement,
         holder=order.holder,
         by=by,
+        version=version,
         purchase_order=order,
     )
 

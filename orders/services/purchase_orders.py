@@ -20,7 +20,7 @@ from teams import services as team_services
 
 from .. import allocation, chronology, notices
 from ..enums import OrderState
-from ..models import HolderDecline, OrderLine, PurchaseOrder, TeamRequest
+from ..models import DocumentKind, HolderDecline, OrderLine, PurchaseOrder, TeamRequest
 from ..models.purchase_orders import MAX_QUANTITY
 from . import documents
 from .issue_checks import issue_blockers
@@ -194,18 +194,24 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
         if blockers:
             raise ActionRefused(f"Émission refusée : {blockers[0]}")
         team = locked.team
-        # What the PDF prints, read before the numbering and ceiling locks are taken.
+        # Everything read before the numbering and ceiling locks are taken, so they are held
+        # for the number, the commitment, the writes and the PDF, with no read in between:
+        # what the PDF prints, the rows the commitment names, the pilot the notice goes to
+        # (notices.order_step) and the document's version.
         material = documents.purchase_order_material(locked)
+        lot, holder = locked.lot, locked.holder
+        locked.request = TeamRequest.objects.select_related("created_by").get(pk=locked.request_id)
+        version = documents.next_version(DocumentKind.PURCHASE_ORDER, holder, purchase_order=locked)
         # The number first, so the ledger row carries it from the start (append-only).
         number = numbering.next_number(agreement, today.year)
         try:
             ceiling.commit(
                 agreement=agreement,
-                lot=locked.lot,
+                lot=lot,
                 amount=locked.total_excl_tax,
                 source=locked.source_key,
                 reference=number.text,
-                holder=locked.holder,
+                holder=holder,
                 year=number.year,
                 by=by,
             )
@@ -219,7 +225,7 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
     if team is not None:
         team.reference = locked.number
         team.save(update_fields=["reference"])
-    documents.store_purchase_order(locked, by, material)
+    documents.store_purchase_order(locked, by, material, version=version)
     return locked
 
 
