@@ -4,9 +4,10 @@ The demo (`seed_demo`) gives the users, services, agreements, holders, experts a
 schedules; `fill(n)` then adds `n` accepted requests, each with its purchase order in a state
 spread over the whole path (ended in past years), the request where that order's state
 leaves it, its line, team (three experts), ledger entry, document and, once
-invoiced, its invoice and payment. Rows go in by `bulk_create` (no history rows, no service
-chain: these are figures for pages and exports, not for the business path, which the tests
-drive). The Flash agreement's maximum is raised so that the bulk commitments fit.
+invoiced, its invoice and payment. Rows go in by COPY (benchmarks/bulk.py: no history rows,
+no service chain: these are figures for pages and exports, not for the business path, which
+the tests drive), dated along the ten years as they are written. The Flash agreement's
+maximum is raised so that the bulk commitments fit.
 """
 
 import datetime
@@ -16,11 +17,12 @@ import time
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F
+from django.utils import timezone
 
 BATCH = 5000
 # Bumped when what fill() writes changes: `make bench` then rebuilds its kept database.
-VERSION = 3
+VERSION = 4
 # States as ten years of use leave them: an order of a past year has ended (closed, paid,
 # cancelled or declined); only the current year's are still on their way.
 ENDED = ["closed"] * 80 + ["paid"] * 12 + ["cancelled"] * 6 + ["declined"] * 2
@@ -54,6 +56,8 @@ def fill(n, *, first_year=2017, log=print):
     from procurement.models import Role, User
     from teams.models import Expert, Team, TeamMember
 
+    from .bulk import Table
+
     started = time.perf_counter()
     agreement = FrameworkAgreement.objects.filter(mechanism="purchase_orders").earliest("pk")
     huge = Decimal("9999999999.00")
@@ -69,168 +73,238 @@ def fill(n, *, first_year=2017, log=print):
         experts.setdefault(expert.holder_id, []).append(expert.pk)
     pilots = list(User.objects.filter(role=Role.PILOT).select_related("service").order_by("pk"))
     buyer = User.objects.filter(role=Role.BUYER).order_by("pk").first()
+    tables = {
+        "requests": Table(TeamRequest, format="flash", problem_statement="Données de mesure."),
+        "collectivities": Table(Collectivity, kind="commune", siren="213502362"),
+        "teams": Table(Team, format="flash"),
+        "members": Table(TeamMember),
+        "orders": Table(
+            PurchaseOrder,
+            agreement=agreement,
+            allocation_reason="Cascade : titulaire le mieux classé.",
+            session_place="Mairie",
+            created_by=buyer,
+        ),
+        "lines": Table(OrderLine, quantity=Decimal("1")),
+        "ledger": Table(CommitmentEntry, agreement=agreement, kind="commit", created_by=buyer),
+        "documents": Table(
+            Document,
+            kind="purchase_order",
+            content=PDF,
+            size=len(PDF),
+            sha256=hashlib.sha256(PDF).hexdigest(),
+            version=1,
+            created_by=buyer,
+            agreement=agreement,
+        ),
+        "invoices": Table(Invoice, kind="balance", created_by=buyer),
+        "payments": Table(Payment, recorded_by=buyer),
+    }
     years = 10
     per_year = -(-n // years)
+    # Creation dates spread evenly from the first year to an hour ago, in the order of the rows.
+    origin = datetime.datetime(first_year, 1, 2, tzinfo=datetime.UTC)
+    step = (timezone.now() - datetime.timedelta(hours=1) - origin) / max(n, 1)
     start_seq = {
         row["year"]: row["last"]
         for row in NumberSequence.objects.filter(agreement=agreement).values("year", "last")
     }
     next_seq = dict(start_seq)
-    done = 0
+    committed, done = {}, 0
     for chunk in _chunks(range(n)):
         with transaction.atomic():
-            rows = []
-            for i in chunk:
-                pilot = pilots[i % len(pilots)]
-                lot, holder, price = holdings[i % len(holdings)]
+            rows = _chunk_rows(chunk, tables, pilots, holdings, experts)
+            for i, row in zip(chunk, rows, strict=True):
+                row["created_at"] = origin + step * i
                 year = first_year + min(i // per_year, years - 1)
                 states = CURRENT if year == first_year + years - 1 else ENDED
-                state = states[(i * 7) % len(states)]
-                rows.append((i, pilot, lot, holder, year, state, price))
-            requests = TeamRequest.objects.bulk_create(
-                TeamRequest(
-                    service=pilot.service,
-                    department=pilot.service.department,
-                    format="flash",
-                    title=f"Atelier {i + 1} — revitalisation du centre-bourg",
-                    problem_statement="Données de mesure.",
-                    state=_request_state(state, year == first_year + years - 1),
-                    created_by=pilot,
-                )
-                for i, pilot, _lot, _holder, year, state, _price in rows
-            )
-            Collectivity.objects.bulk_create(
-                Collectivity(request=r, name=f"Commune {i + 1}", kind="commune", siren="213502362")
-                for r, (i, *_) in zip(requests, rows, strict=True)
-            )
-            teams = Team.objects.bulk_create(
-                Team(holder=holder, label=r.title, service=pilot.service, format="flash")
-                for r, (_, pilot, _, holder, *_) in zip(requests, rows, strict=True)
-            )
-            TeamMember.objects.bulk_create(
-                TeamMember(team=t, expert_id=e, role="lead" if k == 0 else "expert")
-                for t, (i, _, _, holder, *_) in zip(teams, rows, strict=True)
-                for k, e in enumerate(_three(experts[holder.pk], i))
-            )
-            orders = []
-            for r, t, (i, _, lot, holder, year, state, _) in zip(
-                requests, teams, rows, strict=True
-            ):
-                numbered = state != "draft"
-                if numbered:
+                row["state"] = states[(i * 7) % len(states)]
+                row["year"] = year
+                if row["state"] != "draft":
                     next_seq[year] = next_seq.get(year, 0) + 1
-                orders.append(
-                    PurchaseOrder(
-                        agreement=agreement,
-                        lot=lot,
-                        request=r,
-                        holder=holder,
-                        team=t,
-                        allocation_reason="Cascade : titulaire le mieux classé.",
-                        state=state,
-                        year=year if numbered else None,
-                        sequence=next_seq[year] if numbered else None,
-                        number=format_number(agreement, year, next_seq[year]) if numbered else "",
-                        issued_by=buyer if numbered else None,
-                        issuing_service=buyer.service if numbered else None,
-                        session_start=datetime.date(year, 1 + i % 12, 1 + i % 28),
-                        session_end=datetime.date(year, 1 + i % 12, 1 + i % 28),
-                        session_place="Mairie",
-                        ej_number=f"21{i:08d}",
-                        total_excl_tax=EXCL + i % 100,
-                        total_vat=VAT + Decimal(i % 100) / 5,
-                        total_incl_tax=EXCL + VAT + Decimal(i % 100) * Decimal("1.2"),
-                        created_by=buyer,
-                    )
-                )
-            orders = PurchaseOrder.objects.bulk_create(orders)
-            OrderLine.objects.bulk_create(
-                OrderLine(
-                    order=o,
-                    price_line=price,
-                    code=price.code,
-                    label=price.label,
-                    unit=price.unit,
-                    unit_price=o.total_excl_tax,
-                    vat_rate=price.vat_rate,
-                    quantity=Decimal("1"),
-                )
-                for o, (*_, price) in zip(orders, rows, strict=True)
-            )
-            numbered = [o for o in orders if o.number]
-            CommitmentEntry.objects.bulk_create(
-                CommitmentEntry(
-                    agreement=agreement,
-                    lot_id=o.lot_id,
-                    holder_id=o.holder_id,
-                    kind="commit",
-                    amount=o.total_excl_tax,
-                    source=f"purchase_order:{o.pk}",
-                    reference=o.number,
-                    fiscal_year=o.year,
-                    created_by=buyer,
-                )
-                for o in numbered
-            )
-            Document.objects.bulk_create(
-                Document(
-                    kind="purchase_order",
-                    reference=o.number,
-                    filename=f"bon-de-commande-{o.number}.pdf",
-                    content=PDF,
-                    size=len(PDF),
-                    sha256=hashlib.sha256(PDF).hexdigest(),
-                    created_by=buyer,
-                    agreement=agreement,
-                    holder_id=o.holder_id,
-                    purchase_order=o,
-                )
-                for o in numbered
-            )
-            billed = [o for o in orders if o.state in ("invoiced", "paid", "closed")]
-            invoices = Invoice.objects.bulk_create(
-                Invoice(
-                    purchase_order=o,
-                    kind="balance",
-                    holder_number=f"F-{o.pk}",
-                    received_on=o.session_end + datetime.timedelta(days=40),
-                    amount_excl_tax=o.total_excl_tax,
-                    vat=o.total_vat,
-                    amount_incl_tax=o.total_incl_tax,
-                    state="accepted" if o.state == "invoiced" else "paid",
-                    accepted_on=o.session_end + datetime.timedelta(days=45),
-                    created_by=buyer,
-                )
-                for o in billed
-            )
-            Payment.objects.bulk_create(
-                Payment(
-                    invoice=inv,
-                    paid_on=inv.received_on + datetime.timedelta(days=25),
-                    amount=inv.amount_incl_tax,
-                    recorded_by=buyer,
-                )
-                for inv in invoices
-                if inv.state == "paid"
-            )
-            per_lot = {}
-            for o in numbered:
-                per_lot[o.lot_id] = per_lot.get(o.lot_id, Decimal("0")) + o.total_excl_tax
-            for lot_id, amount in per_lot.items():
-                Lot.objects.filter(pk=lot_id).update(
-                    committed_amount=F("committed_amount") + amount
-                )
-            FrameworkAgreement.objects.filter(pk=agreement.pk).update(
-                committed_amount=F("committed_amount") + sum(per_lot.values(), Decimal("0"))
-            )
+                    row["sequence"] = next_seq[year]
+                    row["number"] = format_number(agreement, year, next_seq[year])
+            _write(rows, tables, buyer, first_year + years - 1)
+            for row in rows:
+                if row.get("number"):
+                    lot_id = row["lot"].pk
+                    committed[lot_id] = committed.get(lot_id, Decimal("0")) + row["excl"]
         done += len(chunk)
         log(f"  {done} / {n} orders ({time.perf_counter() - started:.0f} s)")
+    for lot_id, amount in committed.items():
+        Lot.objects.filter(pk=lot_id).update(committed_amount=F("committed_amount") + amount)
+    FrameworkAgreement.objects.filter(pk=agreement.pk).update(
+        committed_amount=F("committed_amount") + sum(committed.values(), Decimal("0"))
+    )
     for year, last in next_seq.items():
         NumberSequence.objects.update_or_create(
             agreement=agreement, year=year, defaults={"last": last}
         )
-    _spread_dates(first_year, years)
+    with connection.cursor() as cursor:  # outside a transaction: VACUUM sets the visibility map
+        cursor.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
+
+
+def _chunk_rows(chunk, tables, pilots, holdings, experts):
+    """One dict per order of the chunk: who, for whom, which holder, and the ids it will take."""
+    count = len(chunk)
+    ids = {name: iter(tables[name].ids(count)) for name in ("requests", "teams", "orders")}
+    rows = []
+    for i in chunk:
+        pilot = pilots[i % len(pilots)]
+        lot, holder, price = holdings[i % len(holdings)]
+        rows.append(
+            {
+                "i": i,
+                "pilot": pilot,
+                "lot": lot,
+                "holder": holder,
+                "price": price,
+                "experts": _three(experts[holder.pk], i),
+                "request_id": next(ids["requests"]),
+                "team_id": next(ids["teams"]),
+                "order_id": next(ids["orders"]),
+                "excl": EXCL + i % 100,
+                "vat": VAT + Decimal(i % 100) / 5,
+                "incl": EXCL + VAT + Decimal(i % 100) * Decimal("1.2"),
+            }
+        )
+    return rows
+
+
+def _write(rows, t, buyer, current_year):
+    """COPY the chunk's rows, table after table (foreign keys are checked at commit)."""
+    t["requests"].copy(
+        {
+            "id": r["request_id"],
+            "service_id": r["pilot"].service_id,
+            "department_id": r["pilot"].service.department_id,
+            "title": f"Atelier {r['i'] + 1} — revitalisation du centre-bourg",
+            "state": _request_state(r["state"], r["year"] == current_year),
+            "created_by_id": r["pilot"].pk,
+            "created_at": r["created_at"],
+        }
+        for r in rows
+    )
+    t["collectivities"].copy(
+        {"id": c, "request_id": r["request_id"], "name": f"Commune {r['i'] + 1}"}
+        for c, r in zip(t["collectivities"].ids(len(rows)), rows, strict=True)
+    )
+    t["teams"].copy(
+        {
+            "id": r["team_id"],
+            "holder_id": r["holder"].pk,
+            "label": f"Atelier {r['i'] + 1} — revitalisation du centre-bourg",
+            "service_id": r["pilot"].service_id,
+        }
+        for r in rows
+    )
+    members = [(r, k, e) for r in rows for k, e in enumerate(r["experts"])]
+    t["members"].copy(
+        {
+            "id": m,
+            "team_id": r["team_id"],
+            "expert_id": e,
+            "role": "lead" if k == 0 else "expert",
+        }
+        for m, (r, k, e) in zip(t["members"].ids(len(members)), members, strict=True)
+    )
+    t["orders"].copy(_order(r, buyer) for r in rows)
+    t["lines"].copy(
+        {
+            "id": line,
+            "order_id": r["order_id"],
+            "price_line_id": r["price"].pk,
+            "code": r["price"].code,
+            "label": r["price"].label,
+            "unit": r["price"].unit,
+            "unit_price": r["excl"],
+            "vat_rate": r["price"].vat_rate,
+        }
+        for line, r in zip(t["lines"].ids(len(rows)), rows, strict=True)
+    )
+    numbered = [r for r in rows if r.get("number")]
+    t["ledger"].copy(
+        {
+            "id": e,
+            "lot_id": r["lot"].pk,
+            "holder_id": r["holder"].pk,
+            "amount": r["excl"],
+            "source": f"purchase_order:{r['order_id']}",
+            "reference": r["number"],
+            "fiscal_year": r["year"],
+            "created_at": r["created_at"],
+        }
+        for e, r in zip(t["ledger"].ids(len(numbered)), numbered, strict=True)
+    )
+    t["documents"].copy(
+        {
+            "id": d,
+            "reference": r["number"],
+            "filename": f"bon-de-commande-{r['number']}.pdf",
+            "holder_id": r["holder"].pk,
+            "purchase_order_id": r["order_id"],
+            "created_at": r["created_at"],
+        }
+        for d, r in zip(t["documents"].ids(len(numbered)), numbered, strict=True)
+    )
+    billed = [r for r in rows if r["state"] in ("invoiced", "paid", "closed")]
+    invoice_ids = t["invoices"].ids(len(billed))
+    t["invoices"].copy(_invoice(v, r) for v, r in zip(invoice_ids, billed, strict=True))
+    paid = [(v, r) for v, r in zip(invoice_ids, billed, strict=True) if r["state"] != "invoiced"]
+    t["payments"].copy(
+        {
+            "id": p,
+            "invoice_id": v,
+            "paid_on": _session(r) + datetime.timedelta(days=65),
+            "amount": r["incl"],
+        }
+        for p, (v, r) in zip(t["payments"].ids(len(paid)), paid, strict=True)
+    )
+
+
+def _session(r):
+    i = r["i"]
+    return datetime.date(r["year"], 1 + i % 12, 1 + i % 28)
+
+
+def _order(r, buyer):
+    numbered = r["state"] != "draft"
+    return {
+        "id": r["order_id"],
+        "lot_id": r["lot"].pk,
+        "request_id": r["request_id"],
+        "holder_id": r["holder"].pk,
+        "team_id": r["team_id"],
+        "state": r["state"],
+        "year": r["year"] if numbered else None,
+        "sequence": r.get("sequence"),
+        "number": r.get("number", ""),
+        "issued_by_id": buyer.pk if numbered else None,
+        "issuing_service_id": buyer.service_id if numbered else None,
+        "session_start": _session(r),
+        "session_end": _session(r),
+        "ej_number": f"21{r['i']:08d}",
+        "total_excl_tax": r["excl"],
+        "total_vat": r["vat"],
+        "total_incl_tax": r["incl"],
+        "created_at": r["created_at"],
+    }
+
+
+def _invoice(invoice_id, r):
+    session = _session(r)
+    return {
+        "id": invoice_id,
+        "purchase_order_id": r["order_id"],
+        "holder_number": f"F-{r['order_id']}",
+        "received_on": session + datetime.timedelta(days=40),
+        "amount_excl_tax": r["excl"],
+        "vat": r["vat"],
+        "amount_incl_tax": r["incl"],
+        "state": "accepted" if r["state"] == "invoiced" else "paid",
+        "accepted_on": session + datetime.timedelta(days=45),
+    }
 
 
 def _request_state(order_state, current_year):
@@ -247,24 +321,3 @@ def _request_state(order_state, current_year):
 
 def _three(pool, i):
     return [pool[(i + k) % len(pool)] for k in range(min(3, len(pool)))]
-
-
-def _spread_dates(first_year, years):
-    """Creation dates spread over the ten years (bulk_create stamps them all with now)."""
-    from orders.models import PurchaseOrder, TeamRequest
-
-    top = PurchaseOrder.objects.aggregate(m=Max("pk"))["m"] or 1
-    with connection.cursor() as cursor:
-        for model in (TeamRequest, PurchaseOrder):
-            table = model._meta.db_table
-            cursor.execute(
-                f"UPDATE {table} SET created_at = %s + (id * %s) * INTERVAL '1 second' "
-                f"WHERE created_at > %s",
-                [
-                    datetime.datetime(first_year, 1, 2, tzinfo=datetime.UTC),
-                    int(years * 365 * 86400 / top),
-                    datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=6),
-                ],
-            )
-    with connection.cursor() as cursor:  # outside a transaction: VACUUM sets the visibility map
-        cursor.execute("VACUUM ANALYZE")
