@@ -5,21 +5,28 @@ Both are SVG drawn on the server: no script, no inline style (the Content-Securi
 colours as SVG presentation attributes. Each comes with a table that says the same in text.
 The department outlines are those of the State design system's map component (@gouvfr/dsfr-chart
 2.0.4, MIT licence: orders/data/LICENSE-france-departments.txt).
+
+Both aggregate ten years of rows (every request, the whole ledger). Their results are kept in
+the cache under a change marker: when the latest request change (its history row) or the
+latest ledger row was written. The markers ride on the dashboard's agreements query (read
+from the end of a primary-key index each), so a dashboard whose data has not changed reads
+no aggregate, and one whose data has changed reads it afresh: never a stale figure.
 """
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
-from django.db.models import Count, Sum
+from django.core.cache import cache
+from django.db.models import Count, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from framework_agreements.models import CommitmentEntry
-from procurement import clock
+from procurement import clock, roles
 
 from .enums import AtelierFormat, RequestState
 from .models import TeamRequest
@@ -37,7 +44,7 @@ MAPPED_STATES = [
 ]
 
 
-@cache
+@functools.cache
 def geometry():
     return json.loads(GEOMETRY_FILE.read_text())
 
@@ -67,17 +74,44 @@ class DepartmentRow:
         )
 
 
-def ateliers_by_department(user):
-    """One row per department with ateliers this user may see (one query)."""
-    rows = {}
-    counts = (
-        TeamRequest.objects.visible_to(user)
-        .filter(state__in=MAPPED_STATES)
-        .values("department_id", "department__code", "department__name", "format", "state")
-        .annotate(n=Count("pk"))
-        .order_by("department__code")
+def _latest(model, order, value):
+    return Subquery(model.objects.order_by(f"-{order}").values(value)[:1])
+
+
+def with_markers(agreements):
+    """The agreements queryset, each row carrying the change markers of the map and the chart:
+    when the latest request change and the latest ledger row were written. Another row written
+    since moves its marker (a later time, even where SQLite reuses a rolled-back id)."""
+    return agreements.annotate(
+        requests_marker=_latest(TeamRequest.history.model, "history_id", "history_date"),
+        ledger_marker=_latest(CommitmentEntry, "pk", "created_at"),
     )
-    for c in counts:
+
+
+def _kept(key, marker, compute):
+    """compute(), kept in the cache under this marker; computed afresh without one."""
+    if marker is None:
+        return compute()
+    name = "|".join(["atlas", *map(str, key), marker.isoformat()])
+    return cache.get_or_set(name, compute, timeout=3600)
+
+
+def ateliers_by_department(user, marker=None):
+    """One row per department with ateliers this user may see (one query, none when the
+    requests have not changed since the last count for the same readers)."""
+
+    def compute():
+        return list(
+            TeamRequest.objects.visible_to(user)
+            .filter(state__in=MAPPED_STATES)
+            .values("department_id", "department__code", "department__name", "format", "state")
+            .annotate(n=Count("pk"))
+            .order_by("department__code")
+        )
+
+    readers = "all" if roles.reads_everything(user) else f"service-{user.service_id}"
+    rows = {}
+    for c in _kept(("departments", readers), marker, compute):
         row = rows.setdefault(
             c["department__code"],
             DepartmentRow(c["department_id"], c["department__code"], c["department__name"]),
@@ -139,19 +173,26 @@ def month_range(first, last):
 
 def consumption(agreements, today=None):
     """For each agreement, its committed total at the end of each month since it started
-    (one query over the ledger, summed per month)."""
+    (one query over the ledger, summed per month; none when the ledger has not changed)."""
     today = today or clock.today()
-    sums = {}
-    for row in (
-        CommitmentEntry.objects.filter(agreement__in=[a.pk for a in agreements])
-        .annotate(month=TruncMonth("created_at"))
-        .values("agreement_id", "month")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        month = row["month"]
-        month = month.date() if isinstance(month, datetime.datetime) else month
-        sums[(row["agreement_id"], month)] = row["total"]
+    pks = [a.pk for a in agreements]
+
+    def compute():
+        sums = {}
+        for row in (
+            CommitmentEntry.objects.filter(agreement__in=pks)
+            .annotate(month=TruncMonth("created_at"))
+            .values("agreement_id", "month")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        ):
+            month = row["month"]
+            month = month.date() if isinstance(month, datetime.datetime) else month
+            sums[(row["agreement_id"], month)] = row["total"]
+        return sums
+
+    marker = getattr(agreements[0], "ledger_marker", None) if agreements else None
+    sums = _kept(("ledger-months", *pks), marker, compute)
     series = []
     for agreement in agreements:
         running, points = Decimal("0.00"), []

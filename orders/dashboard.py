@@ -89,19 +89,20 @@ def _orders(user):
 
 
 def _invoices(user):
-    return (
-        Invoice.objects.filter(
+    invoices = Invoice.objects.all()
+    if not roles.reads_everything(user):
+        # Every invoice belongs to one order or one contract (invoice_has_one_order): a reader
+        # of every order and contract reads every invoice, without a semi-join over them.
+        invoices = invoices.filter(
             Q(purchase_order__in=PurchaseOrder.objects.visible_to(user))
             | Q(subsequent_contract__in=SubsequentContract.objects.visible_to(user))
         )
-        .select_related(
-            "purchase_order__holder",
-            "purchase_order__request",
-            "subsequent_contract__holder",
-            "contract_phase",
-        )
-        .order_by("received_on", "pk")
-    )
+    return invoices.select_related(
+        "purchase_order__holder",
+        "purchase_order__request",
+        "subsequent_contract__holder",
+        "contract_phase",
+    ).order_by("received_on", "pk")
 
 
 def _phases(user, **filters):

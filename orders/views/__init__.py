@@ -13,11 +13,15 @@ from ..dashboard import dashboard_context
 
 @login_required
 def dashboard(request):
-    agreements = list(FrameworkAgreement.objects.order_by("-start_date"))
+    national = roles.is_buyer(request.user) or roles.is_finance(request.user)
+    agreements = FrameworkAgreement.objects.order_by("-start_date")
+    agreements = list(atlas.with_markers(agreements) if national else agreements)
     context = {"agreement_rows": ceiling.with_figures(agreements)}
-    if roles.is_buyer(request.user) or roles.is_finance(request.user):
-        # The national picture: ateliers on the map, ceilings over time (two queries).
-        rows = atlas.ateliers_by_department(request.user)
+    if national:
+        # The national picture: ateliers on the map, ceilings over time (two queries, none
+        # while the requests and the ledger are unchanged: atlas.with_markers).
+        marker = agreements[0].requests_marker if agreements else None
+        rows = atlas.ateliers_by_department(request.user, marker)
         context.update(
             atlas=atlas.france_map(rows), atlas_rows=rows, charts=atlas.consumption(agreements)
         )

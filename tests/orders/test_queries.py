@@ -177,3 +177,40 @@ def test_dashboard_panels_count_past_their_first_rows(client, pilot35, buyer, fi
     # Newest first within a panel, as in the lists.
     created = [row.created_at for row in delivered]
     assert created == sorted(created, reverse=True)
+
+
+def test_the_dashboard_reads_its_aggregates_once_and_afresh_after_a_change(client, pilot35, buyer):
+    """The map's count and the chart's monthly sums are kept under change markers: a second
+    view reads neither; a new ledger row or a new request shows at once."""
+    from decimal import Decimal
+
+    from framework_agreements import ceiling
+
+    agreement = make_agreement()
+    make_request(pilot35, state="submitted")
+
+    def commit(amount, reference):
+        ceiling.commit(
+            agreement=agreement,
+            lot=agreement.lots.first(),
+            amount=Decimal(amount),
+            source=f"test:{reference}",
+            reference=reference,
+            by=buyer,
+        )
+
+    commit("100.00", "TEST-1")
+    client.force_login(buyer)
+    first = _count(client, "/")
+    assert _count(client, "/") == first - 2
+
+    def figures():
+        context = client.get("/").context
+        chart = next(c for c in context["charts"] if c["agreement"].pk == agreement.pk)
+        return chart["last"], sum(row.total for row in context["atlas_rows"])
+
+    committed, ateliers = figures()
+    commit("1234.00", "TEST-2")
+    assert figures() == (committed + Decimal("1234.00"), ateliers)
+    make_request(pilot35, state="submitted")
+    assert figures() == (committed + Decimal("1234.00"), ateliers + 1)
