@@ -1,8 +1,8 @@
 """Exports and the purchase-order PDF against their bare libraries.
 
-Exports run in a child process each (`python -m benchmarks.documents KIND MODE`), so the peak
-RSS is the export's own: the baseline is taken once Django and the export's modules are loaded,
-before the first row is read.
+Exports run in a child process each (`python -m benchmarks.documents KIND MODE`), app and bare
+side by side, so the peak RSS is the export's own: the baseline is taken once Django and the
+export's modules are loaded, before the first row is read.
 - app: the export as users get it (registry: styles, widths, totals, « Paramètres » sheet);
 - bare: the same rows, read by the same queries, appended as plain values to a bare openpyxl
   write-only workbook. The ratio is then what the report core costs over openpyxl itself.
@@ -77,18 +77,25 @@ def child(kind, mode):
 
 
 def export_figures(rows_in_db, kind):
-    """{mode: figures} for one export kind, app and bare, each in its own process."""
-    figures = {}
-    for mode in ("bare", "app"):
-        done = subprocess.run(
+    """{mode: figures} for one export kind, app and bare, each in its own process. The two run
+    side by side, one per core, under the same load, so that the bench stays within its time
+    (at 100 000 orders each export takes minutes); the ratio compares equals."""
+    running = {
+        mode: subprocess.Popen(
             [sys.executable, "-m", "benchmarks.documents", kind, mode],
             cwd=ROOT,
             env=environment(rows_in_db),
-            check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
         )
-        figures[mode] = json.loads(done.stdout.strip().splitlines()[-1])
+        for mode in ("bare", "app")
+    }
+    figures = {}
+    for mode, process in running.items():
+        out, _ = process.communicate()
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, process.args, out)
+        figures[mode] = json.loads(out.strip().splitlines()[-1])
     return figures
 
 

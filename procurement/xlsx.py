@@ -150,12 +150,16 @@ class Report:
     def _converter(self, ws, column):
         if column.kind == "text":
             return lambda value: text(ws, value)
-        style = STYLES[column.kind][0]
+        # One cell per column, its style set once: a write-only sheet writes a row as it is
+        # appended, so the cell is free again for the next row (setting a named style on a
+        # fresh cell per value was a fifth of the export's time).
+        cell = self._styled(ws, None, STYLES[column.kind][0])
 
         def convert(value):
             if value is None or value == "":
                 return None
-            return self._styled(ws, _plain(value), style)
+            cell.value = _plain(value)
+            return cell
 
         return convert
 
