@@ -82,9 +82,24 @@ def panels(queryset, *conditions):
     return [Panel(rows=group) for group in grouped]
 
 
+# What an order's panel row shows (orders/_panel.html): the panels number and count thousands
+# of open orders before keeping ten, so their rows carry these columns only.
+ORDER_PANEL_FIELDS = [
+    "number",
+    "state",
+    "total_excl_tax",
+    "created_at",
+    "holder__name",
+    "request__title",
+    "request__department__name",
+]
+
+
 def _orders(user):
-    return PurchaseOrder.objects.visible_to(user).select_related(
-        "holder", "request__department", "agreement"
+    return (
+        PurchaseOrder.objects.visible_to(user)
+        .select_related("holder", "request__department")
+        .only(*ORDER_PANEL_FIELDS)
     )
 
 

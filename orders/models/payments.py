@@ -120,6 +120,10 @@ class Invoice(FSMModelMixin, models.Model):
         ordering = ["received_on", "pk"]
         verbose_name = "facture"
         verbose_name_plural = "factures"
+        # Finance's panels: invoices to pay and to check, in the order they were received.
+        indexes = [
+            models.Index(fields=["state", "received_on", "id"], name="invoice_state_received")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(purchase_order__isnull=False, subsequent_contract=None)
@@ -287,6 +291,14 @@ class Payment(models.Model):
         ordering = ["paid_on", "pk"]
         verbose_name = "paiement"
         verbose_name_plural = "paiements"
+        # Finance's panel of late-payment interest still to pay: a handful among ten years.
+        indexes = [
+            models.Index(
+                fields=["paid_on", "id"],
+                condition=Q(days_late__gt=0, interest_paid_on=None),
+                name="payment_interest_due",
+            )
+        ]
 
     def __str__(self):
         return f"Paiement du {self.paid_on:%d/%m/%Y} ({self.invoice})"
