@@ -8,9 +8,12 @@ The department outlines are those of the State design system's map component (@g
 
 Both aggregate ten years of rows (every request, the whole ledger). Their results are kept in
 the cache under a change marker: when the latest request change (its history row) or the
-latest ledger row was written. The markers ride on the dashboard's agreements query (read
-from the end of a primary-key index each), so a dashboard whose data has not changed reads
-no aggregate, and one whose data has changed reads it afresh: never a stale figure.
+latest ledger row was written, and for the chart each agreement's running committed total too
+(moved under the agreement's lock with every ledger row). The markers ride on the dashboard's
+agreements query (read from the end of a primary-key index each), so a dashboard whose data
+has not changed reads no aggregate, and one whose data has changed reads it afresh. One case
+escapes the request marker: two changes committed in the reverse order of their history ids,
+with a dashboard read in between; the cache's timeout (CACHE_SECONDS) bounds that delay.
 """
 
 import datetime
@@ -31,6 +34,8 @@ from procurement import clock, roles
 from .enums import AtelierFormat, RequestState
 from .models import TeamRequest
 
+# The longest a figure can lag behind a change that escapes its marker (see above).
+CACHE_SECONDS = 300
 GEOMETRY_FILE = Path(__file__).parent / "data" / "france_departments.json"
 # Blue France shades, lightest to darkest, and the bins they stand for.
 SHADES = [("#f5f5fe", 0, 0), ("#cacafb", 1, 1), ("#8585f6", 2, 3), ("#313178", 4, None)]
@@ -93,7 +98,7 @@ def _kept(key, marker, compute):
     if marker is None:
         return compute()
     name = "|".join(["atlas", *map(str, key), marker.isoformat()])
-    return cache.get_or_set(name, compute, timeout=3600)
+    return cache.get_or_set(name, compute, timeout=CACHE_SECONDS)
 
 
 def ateliers_by_department(user, marker=None):
@@ -192,7 +197,10 @@ def consumption(agreements, today=None):
         return sums
 
     marker = getattr(agreements[0], "ledger_marker", None) if agreements else None
-    sums = _kept(("ledger-months", *pks), marker, compute)
+    # Each ledger row moves its agreement's running total under the agreement's lock: with the
+    # totals in the key, a row committed after a later-numbered one still shows at once.
+    totals = [f"{a.pk}:{a.committed_amount}" for a in agreements]
+    sums = _kept(("ledger-months", *totals), marker, compute)
     series = []
     for agreement in agreements:
         running, points = Decimal("0.00"), []

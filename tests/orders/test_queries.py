@@ -214,3 +214,48 @@ def test_the_dashboard_reads_its_aggregates_once_and_afresh_after_a_change(clien
     assert figures() == (committed + Decimal("1234.00"), ateliers)
     make_request(pilot35, state="submitted")
     assert figures() == (committed + Decimal("1234.00"), ateliers + 1)
+
+
+def test_a_ledger_row_committed_after_a_later_numbered_one_still_shows(client, pilot35, buyer):
+    """Two agreements' commitments can commit in the reverse order of their ids: the newest id
+    then hides the other row from the marker, but its agreement's running total moves, and the
+    chart's cache key holds the totals."""
+    from decimal import Decimal
+
+    from django.db.models import F
+
+    from framework_agreements import ceiling
+    from framework_agreements.models import CommitmentEntry, CommitmentKind, FrameworkAgreement
+
+    agreement = make_agreement()
+    ceiling.commit(
+        agreement=agreement,
+        lot=agreement.lots.first(),
+        amount=Decimal("100.00"),
+        source="test:1",
+        reference="TEST-1",
+        by=buyer,
+    )
+    client.force_login(buyer)
+
+    def last():
+        charts = client.get("/").context["charts"]
+        return next(c for c in charts if c["agreement"].pk == agreement.pk)["last"]
+
+    assert last() == Decimal("100.00")
+    # What ceiling.commit writes, with an id below the newest (committed later than it).
+    CommitmentEntry.objects.create(
+        id=0,
+        kind=CommitmentKind.COMMIT,
+        agreement=agreement,
+        lot=agreement.lots.first(),
+        amount=Decimal("23.00"),
+        source="test:0",
+        reference="TEST-0",
+        fiscal_year=2026,
+        created_by=buyer,
+    )
+    FrameworkAgreement.objects.filter(pk=agreement.pk).update(
+        committed_amount=F("committed_amount") + Decimal("23.00")
+    )
+    assert last() == Decimal("123.00")
