@@ -12,6 +12,7 @@ entities, soft hyphens, centred or justified text, a word wider than its column)
 """
 
 import re
+from xml.sax.saxutils import escape, unescape
 
 from reportlab import rl_config
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -21,7 +22,6 @@ from reportlab.platypus import Flowable, Paragraph
 # Markup the fast path understands: `<br/>` and the three escapes of procurement.pdf.esc.
 # A soft hyphen asks for reportlab's hyphenation: a Paragraph's business too.
 OTHER_MARKUP = re.compile(r"<(?!br/>)|&(?!(?:amp|lt|gt);)|\xad")
-UNESCAPE = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 
 def para(markup, style):
@@ -31,12 +31,6 @@ def para(markup, style):
     return PlainText(markup, style)
 
 
-def _unescape(text):
-    for escaped, plain in UNESCAPE:
-        text = text.replace(escaped, plain)
-    return text
-
-
 class PlainText(Flowable):
     """Lines of plain text in one font, wrapped on spaces like a Paragraph without markup."""
 
@@ -44,7 +38,7 @@ class PlainText(Flowable):
         super().__init__()
         self.markup = markup
         self.style = style
-        self.parts = [_unescape(part) for part in markup.split("<br/>")]
+        self.parts = [unescape(part) for part in markup.split("<br/>")]
         self.lines = []
         self.fallback = None
         self.wrapped_for = None  # a table wraps each cell twice at the same width
@@ -102,10 +96,7 @@ class PlainText(Flowable):
         return [self._part(self.lines[:fit], availWidth), self._part(self.lines[fit:], None)]
 
     def _part(self, lines, width):
-        escaped = (
-            line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for line in lines
-        )
-        part = PlainText("<br/>".join(escaped), self.style)
+        part = PlainText("<br/>".join(escape(line) for line in lines), self.style)
         part.lines = lines
         if width is not None:
             part.width = part.wrapped_for = width

@@ -73,7 +73,12 @@ def purchase_order_material(order):
 
     printed = (
         PurchaseOrder.objects.select_related(
-            "agreement", "lot", "holder__company", "request__service", "request__department"
+            "agreement",
+            "lot",
+            "holder__company",
+            "request__service",
+            "request__department",
+            "request__created_by",
         )
         .prefetch_related("holder__members", "request__collectivities", "lines")
         .get(pk=order.pk)

@@ -199,19 +199,21 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
         # what the PDF prints, the rows the commitment names, the pilot the notice goes to
         # (notices.order_step) and the document's version.
         material = documents.purchase_order_material(locked)
-        lot, holder = locked.lot, locked.holder
-        locked.request = TeamRequest.objects.select_related("created_by").get(pk=locked.request_id)
-        version = documents.next_version(DocumentKind.PURCHASE_ORDER, holder, purchase_order=locked)
+        printed = material[0]
+        locked.lot, locked.holder, locked.request = printed.lot, printed.holder, printed.request
+        version = documents.next_version(
+            DocumentKind.PURCHASE_ORDER, locked.holder, purchase_order=locked
+        )
         # The number first, so the ledger row carries it from the start (append-only).
         number = numbering.next_number(agreement, today.year)
         try:
             ceiling.commit(
                 agreement=agreement,
-                lot=lot,
+                lot=locked.lot,
                 amount=locked.total_excl_tax,
                 source=locked.source_key,
                 reference=number.text,
-                holder=holder,
+                holder=locked.holder,
                 year=number.year,
                 by=by,
             )
