@@ -90,8 +90,20 @@ def about(obj):
 NOTIFICATION_KINDS = ("order_notification", "contract_notification")
 
 
+def page_messages(obj):
+    """The messages about `obj`, newest first, read once per page and kept on the object: the
+    page's e-mail panel, its notification alert and its notify button all read this list."""
+    if getattr(obj, "_outbox_messages", None) is None:
+        obj._outbox_messages = list(about(obj)) if obj.pk is not None else []
+    return obj._outbox_messages
+
+
 def notification_pending(obj):
-    """Is an e-mail carrying obj's notification still queued? (one query)"""
+    """Is an e-mail carrying obj's notification still queued? (one query, or none when the
+    page already read its messages)"""
+    kept = getattr(obj, "_outbox_messages", None)
+    if kept is not None:
+        return any(m.kind in NOTIFICATION_KINDS and m.status == MessageStatus.QUEUED for m in kept)
     return (
         obj.pk is not None
         and about(obj).filter(kind__in=NOTIFICATION_KINDS, status=MessageStatus.QUEUED).exists()

@@ -108,12 +108,19 @@ class SubstitutionForm(DsfrBaseForm):
         label="Motif", widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX
     )
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, team, shown_members=None, **kwargs):
         super().__init__(*args, **kwargs)
         # From the model, not team.members: that manager carries the page's prefetches.
-        self.fields["outgoing"].queryset = TeamMember.objects.filter(
+        outgoing = self.fields["outgoing"]
+        outgoing.queryset = TeamMember.objects.filter(
             team=team, left_on__isnull=True
         ).select_related("expert")
+        if shown_members is not None and not self.is_bound:
+            # The page already holds the members (same order as the queryset): the blank form
+            # lists them without reading them again. A posted form checks against the queryset.
+            outgoing.widget.choices = [("", outgoing.empty_label)] + [
+                (m.pk, outgoing.label_from_instance(m)) for m in shown_members if m.left_on is None
+            ]
         self.fields["incoming"].queryset = Expert.objects.filter(
             holder=team.holder, is_active=True
         ).exclude(memberships__team=team, memberships__left_on__isnull=True)

@@ -345,18 +345,3 @@ class Substitution(FSMModelMixin, models.Model):
         self.decided_by = by
         self.decided_at = clock.now()
         self.decision_comment = comment
-
-
-def shown_team(prefix=""):
-    """What the team section reads (templates/teams/_team.html), as prefetches from the model
-    at `prefix` ("team__" from an order): required professions, and members with their expert,
-    company, professions and planned days, in four queries whatever the team's size."""
-    return [
-        f"{prefix}required_professions",
-        models.Prefetch(
-            f"{prefix}members",
-            queryset=TeamMember.objects.select_related("expert__company").prefetch_related(
-                "expert__professions", "planned_days"
-            ),
-        ),
-    ]

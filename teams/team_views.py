@@ -16,7 +16,8 @@ from procurement.web import attempt, errors_text
 
 from . import availability, services
 from .forms import JustificationForm, MemberForm, SubstitutionForm
-from .models import Team, shown_team
+from .models import Team
+from .shown import read_professions, shown_team
 
 
 def _get_team_for_user(user, pk, queryset=None):
@@ -39,11 +40,17 @@ def _back(request, team):
 
 def panel(team, user, *, next_url, session_start=None, session_end=None):
     """What the team section of a page needs (templates/teams/_team.html)."""
+    read_professions(team)
     abilities = team.abilities(user)
-    substitutions = list(
-        team.substitutions.select_related(
-            "outgoing__expert", "incoming", "requested_by", "decided_by"
+    # A substitution is requested only once the team is confirmed, which is never undone.
+    substitutions = (
+        list(
+            team.substitutions.select_related(
+                "outgoing__expert", "incoming", "requested_by", "decided_by"
+            )
         )
+        if team.confirmed_at is not None
+        else []
     )
     return {
         "team": team,
@@ -54,7 +61,9 @@ def panel(team, user, *, next_url, session_start=None, session_end=None):
         "member_form": MemberForm(team=team) if abilities["edit"] else None,
         "justification_form": JustificationForm(initial={"text": team.coverage_justification}),
         "substitution_form": (
-            SubstitutionForm(team=team) if abilities["request_substitution"] else None
+            SubstitutionForm(team=team, shown_members=team.members.all())
+            if abilities["request_substitution"]
+            else None
         ),
         # Each substitution's buttons come from its own transitions, as the POST checks them.
         "substitutions": [

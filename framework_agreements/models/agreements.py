@@ -293,8 +293,24 @@ class FrameworkAgreement(models.Model):
         """R2162-6 CCP: only the buyers named in the agreement may place orders."""
         if service is None:
             return False
-        # Prefetched on detail pages; falls back to one query otherwise.
+        known = getattr(self, "_authorised", {})  # read with a page's row: note_authorised
+        if service.pk in known:
+            return known[service.pk]
+        # Prefetched on some pages; falls back to one query otherwise.
         return any(s.pk == service.pk for s in self.authorised_services.all())
+
+    def note_authorised(self, service_id, authorised):
+        """Keep what a page's query already answered: is this service named in the agreement?"""
+        self.__dict__.setdefault("_authorised", {})[service_id] = bool(authorised)
+
+    @classmethod
+    def names_service(cls, service_id, agreement_ref="agreement_id"):
+        """An expression: does the agreement at `agreement_ref` name this service? (R2162-6)"""
+        return models.Exists(
+            cls.authorised_services.through.objects.filter(
+                frameworkagreement_id=models.OuterRef(agreement_ref), service_id=service_id
+            )
+        )
 
     def require_may_order(self, service):
         if not self.may_order(service):

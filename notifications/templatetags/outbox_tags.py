@@ -13,19 +13,12 @@ def notification_alert(obj):
     message = next(
         (
             m
-            for m in _messages(obj)
+            for m in outbox.page_messages(obj)
             if m.kind in outbox.NOTIFICATION_KINDS and m.status != MessageStatus.SENT
         ),
         None,
     )
     return {"notification": message}
-
-
-def _messages(obj):
-    """The messages about `obj`, newest first, read once per page for both tags."""
-    if getattr(obj, "_outbox_messages", None) is None:
-        obj._outbox_messages = list(outbox.about(obj))
-    return obj._outbox_messages
 
 
 @register.inclusion_tag("notifications/_messages.html", takes_context=True)
@@ -34,6 +27,6 @@ def messages_panel(context, obj):
     failed one again."""
     user = context["request"].user
     return {
-        "rows": [(m, outbox.may_resend(m, user)) for m in _messages(obj)],
+        "rows": [(m, outbox.may_resend(m, user)) for m in outbox.page_messages(obj)],
         "next": context["request"].get_full_path(),
     }

@@ -138,20 +138,19 @@ class SubsequentContract(FSMModelMixin, models.Model):
         """How the ceiling ledger names this contract."""
         return f"subsequent_contract:{self.pk}"
 
-    def expected_commitment(self):
+    def expected_commitment(self, phases=None):
         """What the ledger should hold for this contract: its amount, plus the revisions
-        that raised a price, minus what its termination released."""
+        that raised a price, minus what its termination released. `phases`: the contract's
+        phases read with their revision (a page has them), else one query."""
         from .execution import PriceRevision
 
-        increases = sum(
-            (
-                r.committed_increase
-                for r in PriceRevision.objects.filter(phase__contract=self).only(
-                    "committed_increase"
-                )
-            ),
-            Decimal("0.00"),
-        )
+        if phases is None:
+            revisions = PriceRevision.objects.filter(phase__contract=self).only(
+                "committed_increase"
+            )
+        else:
+            revisions = [p.revision for p in phases if getattr(p, "revision", None) is not None]
+        increases = sum((r.committed_increase for r in revisions), Decimal("0.00"))
         return self.total_excl_tax + increases - self.released_amount
 
     @property

@@ -16,6 +16,7 @@ from procurement import clock, roles
 from procurement.fields import date_field, text_field
 from procurement.models import Service, User
 from procurement.money import to_cents
+from teams.models import Team
 
 from ..enums import CANCELLABLE_ORDER_STATES, OrderState
 from .requests import TeamRequest
@@ -382,6 +383,17 @@ class HolderDecline(models.Model):
 
 
 def issues_the_order_of(team, user):
-    """teams.models.ORDERER_RULES: may this user issue the purchase order that owns the team?"""
-    order = PurchaseOrder.objects.filter(team=team).select_related("agreement", "request").first()
+    """teams.models.ORDERER_RULES: may this user issue the purchase order that owns the team?
+
+    A page that read the team through its order or its contract (select_related) already holds
+    the owner: no query then."""
+    owner = Team.purchase_order.related
+    if owner.is_cached(team):
+        order = owner.get_cached_value(team)
+    elif Team.contract.related.is_cached(team) and team.contract is not None:
+        return False  # a contract's team: no purchase order owns it
+    else:
+        order = (
+            PurchaseOrder.objects.filter(team=team).select_related("agreement", "request").first()
+        )
     return order is not None and order.abilities(user)["issue"]

@@ -208,6 +208,7 @@ class ContractFigures:
 def figures(contract, phases=None, invoices=None):
     """The financial summary, from rows already loaded (a page shows it in constant
     queries)."""
+    given = phases  # a page's phases, read with their revision
     phases = list(contract.phases.all()) if phases is None else phases
     invoices = list(contract.invoices.all()) if invoices is None else invoices
     live = _live(invoices)
@@ -231,7 +232,7 @@ def figures(contract, phases=None, invoices=None):
     advances = [i for i in live if i.kind == InvoiceKind.ADVANCE]
     paid_rows = [i for i in live if i.state == InvoiceState.PAID]
     return ContractFigures(
-        committed=contract.expected_commitment(),
+        committed=contract.expected_commitment(given),
         revised=revised,
         invoiced=sum((i.amount_incl_tax for i in live if i.contract_phase_id), ZERO),
         paid=sum((i.net_amount for i in paid_rows), ZERO),

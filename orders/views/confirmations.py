@@ -17,7 +17,7 @@ from procurement.models import Service
 
 from .. import services
 from ..enums import OrderState
-from .purchase_orders import ORDER_DETAIL_QUERYSET, get_order_for_user
+from .purchase_orders import order_for_page
 
 CONFIRMED = ("issue", "notify")
 
@@ -63,7 +63,7 @@ def notify_summary(order):
 def order_confirm(request, pk, action):
     if action not in CONFIRMED:
         raise Http404
-    order = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
+    order = order_for_page(request.user, pk)
     declared = _available(order, request.user, action)
     today = clock.today()
     summary = issue_summary(order, request.user, today) if action == "issue" else None
@@ -84,7 +84,7 @@ def order_confirm(request, pk, action):
 @login_required
 def order_preview(request, pk):
     """The draft as it would be issued by this user's service: no number, never stored."""
-    order = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
+    order = order_for_page(request.user, pk)
     roles.require(order.abilities(request.user), "issue")
     if order.state != OrderState.DRAFT:
         raise Http404

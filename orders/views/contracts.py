@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from procurement import clock, roles
 from procurement.web import action_forms, attempt, errors_text, run_action
-from teams.models import shown_team
+from teams.shown import shown_team
 from teams.team_views import panel
 
 from .. import services
@@ -39,7 +39,7 @@ DETAIL_QUERYSET = SubsequentContract.objects.select_related(
     "lot",
     "holder__company",
     "request__department",
-    "consultation",
+    "consultation__agreement",
     "team__holder",
     "awarded_by",
 ).prefetch_related(
@@ -53,7 +53,6 @@ DETAIL_QUERYSET = SubsequentContract.objects.select_related(
         "invoices",
         queryset=Invoice.objects.select_related("payment", "contract_phase").order_by("pk"),
     ),
-    "holder__members",
     *shown_team("team__"),
     Prefetch(
         "documents",

@@ -18,7 +18,8 @@ from ..timeline import timeline
 
 def invoices_context(order, user, today):
     """The invoices of an order, each with its lateness, and the form to record one."""
-    invoices = list(order.invoices.all())
+    # None before the notification (recording one requires it): nothing to read then.
+    invoices = list(order.invoices.all()) if order.notified_at else []
     rates = LatePaymentRate.table() if invoices else None  # read only when there is one
     rows = [(invoice, invoice.lateness(today, rates)) for invoice in invoices]
     may_record = order.abilities(user)["record_invoice"] and order.state in INVOICEABLE_STATES

@@ -2,17 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from exports.delivery import deliver
+from framework_agreements.models import FrameworkAgreement
+from notifications import outbox
 from procurement import audit, clock, roles
 from procurement.actions import ActionRefused
 from procurement.pagination import DeferredJoinPaginator
 from procurement.web import action_forms, attempt, download, run_action
-from teams.models import shown_team
+from teams.shown import shown_team
 from teams.team_views import panel
 
 from .. import services
@@ -83,26 +85,49 @@ ORDER_DETAIL_QUERYSET = PurchaseOrder.objects.select_related(
     "team__holder",
 ).prefetch_related(
     "lines",
-    "holder__members",
-    "agreement__authorised_services",
-    "request__collectivities",
     *shown_team("team__"),
-    Prefetch("documents", queryset=Document.objects.without_content().order_by("kind", "pk")),
-    Prefetch(
-        "invoices",
-        queryset=Invoice.objects.select_related("payment").order_by("received_on", "pk"),
-    ),
 )
+ORDER_DOCUMENTS = Prefetch(
+    "documents", queryset=Document.objects.without_content().order_by("kind", "pk")
+)
+ORDER_INVOICES = Prefetch(
+    "invoices", queryset=Invoice.objects.select_related("payment").order_by("received_on", "pk")
+)
+
+
+def _read_what_exists(order):
+    """What cannot exist yet is not read: the documents and e-mails of an order begin with its
+    number (the issue), its invoices with its notification (services.invoices requires it).
+    The e-mails are read here, before the action buttons, whose notify condition reads them."""
+    prefetch_related_objects(
+        [order],
+        *([ORDER_DOCUMENTS] if order.number else []),
+        *([ORDER_INVOICES] if order.notified_at else []),
+    )
+    if not order.number:
+        order._outbox_messages = []
+    outbox.page_messages(order)
+
+
+def order_for_page(user, pk):
+    """The order with what its page shows. Whether the user's service is named in the
+    agreement (R2162-6, which the page's abilities ask) rides on the order's own row."""
+    queryset = ORDER_DETAIL_QUERYSET.annotate(
+        service_named=FrameworkAgreement.names_service(user.service_id)
+    )
+    order = get_order_for_user(user, pk, queryset)
+    order.agreement.note_authorised(user.service_id, order.service_named)
+    return order
 
 
 @login_required
 def order_detail(request, pk):
-    order = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
-    return _detail_page(request, order)
+    return _detail_page(request, order_for_page(request.user, pk))
 
 
 def _detail_page(request, order, edit_form=None):
     """The order page; `edit_form` is the draft form posted with errors, shown as typed."""
+    _read_what_exists(order)
     abilities = order.abilities(request.user)
     today = clock.today()
     team_context = {}
@@ -138,7 +163,7 @@ def _detail_page(request, order, edit_form=None):
 def order_edit(request, pk):
     """Save the draft; on any error the page comes back with every value as typed and each
     message next to its field (never a redirect that loses the input)."""
-    order = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
+    order = order_for_page(request.user, pk)
     roles.require(order.abilities(request.user), "edit")
     form = OrderDraftForm(request.POST, instance=order, price_lines=order.price_schedule())
     if form.is_valid():
@@ -156,7 +181,7 @@ def order_edit(request, pk):
             messages.success(request, "Le projet de bon de commande a été enregistré.")
             return redirect(order)
     # The form changed the instance while validating: show the page from the stored row.
-    fresh = get_order_for_user(request.user, pk, ORDER_DETAIL_QUERYSET)
+    fresh = order_for_page(request.user, pk)
     return _detail_page(request, fresh, edit_form=form)
 
 

@@ -42,6 +42,9 @@ def fresh(order):
 def test_notifying_queues_the_email_and_the_order_waits_for_it(
     issued, buyer, pilot35, client, django_capture_on_commit_callbacks
 ):
+    client.force_login(buyer)
+    notify = reverse("orders:order_confirm", args=[issued.pk, "notify"])
+    assert notify in client.get(issued.get_absolute_url()).content.decode()
     services.order_notify(order=issued, by=buyer)
     order = fresh(issued)
     assert order.state == OrderState.ISSUED and order.notified_at is None
@@ -51,9 +54,8 @@ def test_notifying_queues_the_email_and_the_order_waits_for_it(
     document = order.documents.get(kind="purchase_order")
     assert message.attachments[0]["sha256"] == document.sha256
     # The page says so, and offers no second "Notifier" while the e-mail waits.
-    client.force_login(buyer)
     page = client.get(order.get_absolute_url()).content.decode()
-    assert "Envoi en attente" in page
+    assert "Envoi en attente" in page and notify not in page  # read from the page's e-mails
     assert "notify" not in {a.name for a in services.ORDER_ACTIONS.available(order, buyer)}
     with pytest.raises(services.ActionRefused, match="déjà en attente"):
         services.order_notify(order=order, by=buyer)

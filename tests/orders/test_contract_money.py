@@ -173,6 +173,11 @@ def test_a_revised_instalment_shows_p0_s0_s_and_commits_the_raise(
     assert invoice.amount_incl_tax == D("30765.00")
     assert ceiling.held_by(contract.source_key, contract.agreement) == held + D("637.50")
     assert fresh(contract).expected_commitment() == held + D("637.50")
+    # The page sums the same raise from the phases it read with their revision.
+    from orders.views.contracts import DETAIL_QUERYSET
+
+    shown = DETAIL_QUERYSET.get(pk=contract.pk)
+    assert shown.expected_commitment(list(shown.phases.all())) == held + D("637.50")
 
 
 def test_a_missing_index_blocks_the_instalment_with_a_clear_message(

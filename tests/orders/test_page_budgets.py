@@ -1,6 +1,7 @@
 """Every list and detail page: a bounded number of queries (issue 14: 10 on lists, 15 on
 detail pages), the same whatever the number of rows. The dashboards, order list, request
-list, order page, contract page and expert pages are in test_queries.py."""
+list and expert pages are in test_queries.py, the order and contract pages in every state in
+test_detail_budgets.py."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
