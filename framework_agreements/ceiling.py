@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from procurement import clock
 from procurement.money import format_euros, to_cents
 
+from . import numbering
 from .models import CommitmentEntry, CommitmentKind, FrameworkAgreement, Lot
 
 ZERO = Decimal("0.00")
@@ -134,13 +135,14 @@ def _move(locked, lot, amount):
         Lot.objects.filter(pk=lot.pk).update(committed_amount=F("committed_amount") + amount)
 
 
-@transaction.atomic
 def commit(*, agreement, lot, amount, source, reference, by, holder=None, year=None):
     """Lock the agreement, check both ceilings, then append a commitment row.
 
     Callers must already be inside the transaction that changes the order, so the commitment
-    and the order's state land together or not at all.
+    and the order's state land together or not at all. No savepoint of its own: a refusal is
+    raised before any write, and each statement saved is one round trip fewer under the lock.
     """
+    numbering.require_transaction("ceiling.commit")
     amount = Decimal(amount)
     if amount <= 0:
         raise ValueError("A commitment must be positive.")

@@ -25,17 +25,32 @@ def format_number(agreement, year, sequence):
     return f"{agreement.number_prefix}-{year}-{sequence:04d}"
 
 
-@transaction.atomic
 def next_number(agreement, year):
-    # Create the year's row if needed without racing: ON CONFLICT DO NOTHING waits for a
-    # concurrent creator, then the row lock below serialises every taker.
-    NumberSequence.objects.bulk_create(
-        [NumberSequence(agreement=agreement, year=year, last=0)], ignore_conflicts=True
-    )
-    sequence = NumberSequence.objects.select_for_update().get(agreement=agreement, year=year)
+    """Take the next number. Runs in the caller's transaction, with no savepoint of its own:
+    the row stays locked until that transaction ends, so every statement saved here is one
+    round trip fewer while other buyers of the agreement wait."""
+    require_transaction("numbering.next_number")
+    rows = NumberSequence.objects.select_for_update().filter(agreement=agreement, year=year)
+    sequence = rows.first()
+    if sequence is None:
+        # The year's first number: create its row without racing. ON CONFLICT DO NOTHING
+        # waits for a concurrent creator, then the row lock serialises every taker.
+        NumberSequence.objects.bulk_create(
+            [NumberSequence(agreement=agreement, year=year, last=0)], ignore_conflicts=True
+        )
+        sequence = rows.get()
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return Number(year, sequence.last, format_number(agreement, year, sequence.last))
+
+
+def require_transaction(what):
+    """The caller's transaction holds the locks taken here until it ends: outside one, a lock
+    would end with its statement."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            f"{what} runs inside the transaction that changes the order."
+        )
 
 
 def peek(agreement, year):

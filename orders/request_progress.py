@@ -23,8 +23,12 @@ MOVES = {
 }
 
 
-def move(request_id, name, by, because):
-    locked = TeamRequest.objects.select_for_update().get(pk=request_id)
+def move(request, name, by, because):
+    """`request`: the row the action already locked, or its id (locked here)."""
+    if isinstance(request, TeamRequest):
+        locked = request
+    else:
+        locked = TeamRequest.objects.select_for_update().get(pk=request)
     method = getattr(locked, name)
     if not can_proceed(method):
         return locked
@@ -35,7 +39,8 @@ def move(request_id, name, by, because):
 def _hook(name, because):
     def hook(obj, by, step):
         number = getattr(obj, "number", "") or ""
-        move(obj.request_id, name, by, f"{because} {number}".strip())
+        request = step.locked.get("request") or obj.request_id
+        move(request, name, by, f"{because} {number}".strip())
 
     return hook
 

@@ -96,6 +96,9 @@ class Step:
     comment: str
     history_text: str = ""
     source: str = ""  # the state before the action
+    # Rows the body locked ahead for the after-hooks, by name (an issue locks its request
+    # before the numbering lock, so the hook that moves the request reads nothing under it).
+    locked: dict = field(default_factory=dict)
 
 
 class Catalogue:

@@ -196,8 +196,10 @@ def order_issue(*, order, by, expected_state=OrderState.DRAFT, comment="", today
         team = locked.team
         # Everything read before the numbering and ceiling locks are taken, so they are held
         # for the number, the commitment, the writes and the PDF, with no read in between:
-        # what the PDF prints, the rows the commitment names, the pilot the notice goes to
-        # (notices.order_step) and the document's version.
+        # the request the issue moves (request_progress, locked now), what the PDF prints,
+        # the rows the commitment names, the pilot the notice goes to (notices.order_step)
+        # and the document's version.
+        step.locked["request"] = TeamRequest.objects.select_for_update().get(pk=locked.request_id)
         material = documents.purchase_order_material(locked)
         printed = material[0]
         locked.lot, locked.holder, locked.request = printed.lot, printed.holder, printed.request

@@ -25,3 +25,18 @@ def test_a_number_taken_in_a_rolled_back_transaction_is_taken_again(db):
         assert numbering.next_number(agreement, 2026).sequence == 2
         raise RuntimeError("the ceiling refused, the PDF failed…")
     assert numbering.next_number(agreement, 2026).text == "FLASH-2026-0002"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbers_and_commitments_are_taken_only_inside_the_issuing_transaction(buyer):
+    """No savepoint of their own: outside a transaction their row locks would end with the
+    statement, so they refuse to run there."""
+    from framework_agreements import ceiling
+
+    agreement = make_agreement()
+    with pytest.raises(transaction.TransactionManagementError, match="inside the transaction"):
+        numbering.next_number(agreement, 2026)
+    with pytest.raises(transaction.TransactionManagementError, match="inside the transaction"):
+        ceiling.commit(agreement=agreement, lot=None, amount=1, source="a", reference="A", by=buyer)
+    with transaction.atomic():
+        assert numbering.next_number(agreement, 2026).text == "FLASH-2026-0001"
