@@ -121,6 +121,10 @@ class SubstitutionForm(DsfrBaseForm):
             outgoing.widget.choices = [("", outgoing.empty_label)] + [
                 (m.pk, outgoing.label_from_instance(m)) for m in shown_members if m.left_on is None
             ]
+        # Not through memberships__team: that exclude walks every membership of each expert
+        # (years of teams); the team's own active members are a short indexed list.
         self.fields["incoming"].queryset = Expert.objects.filter(
             holder=team.holder, is_active=True
-        ).exclude(memberships__team=team, memberships__left_on__isnull=True)
+        ).exclude(
+            pk__in=TeamMember.objects.filter(team=team, left_on__isnull=True).values("expert_id")
+        )

@@ -72,3 +72,19 @@ def test_the_substitution_form_lists_the_shown_members_as_it_would_read_them(
         html = kept["outgoing"].as_widget()
     assert html == read and str(first.expert) not in html
     assert not [q for q in ctx.captured_queries if "teammember" in q["sql"]]
+
+
+def test_the_substitution_form_offers_the_holders_experts_not_on_the_team(
+    db, pilot35, buyer, finance
+):
+    """Active members are not offered; one who left the team, or another of the holder's
+    experts, is; an inactive expert is not."""
+    team = _team(pilot35, buyer, finance)
+    members = list(team.members.order_by("pk"))
+    left = members[1]
+    left.left_on = left.joined_on
+    left.save()
+    outsider = ExpertFactory(holder=team.holder)
+    ExpertFactory(holder=team.holder, is_active=False)
+    offered = set(SubstitutionForm(team=team).fields["incoming"].queryset)
+    assert offered == {left.expert, outsider}
