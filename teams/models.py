@@ -211,6 +211,10 @@ class TeamMember(models.Model):
                 name="one_active_lead_per_team",
             ),
         ]
+        indexes = [
+            # The expert page's latest ateliers, newest first, without sorting all of them.
+            models.Index(fields=["expert", "-joined_on", "-id"], name="member_expert_recent"),
+        ]
 
     def __str__(self):
         return f"{self.expert} ({self.get_role_display()})"
@@ -238,6 +242,8 @@ class PlannedDays(models.Model):
 
     class Meta:
         ordering = ["member", "month", "phase"]
+        # The workload from a month on (teams.services.workload).
+        indexes = [models.Index(fields=["month"], name="planned_days_month")]
         verbose_name = "jours prévus"
         verbose_name_plural = "jours prévus"
         constraints = [
