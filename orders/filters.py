@@ -14,6 +14,7 @@ from dsfr.forms import DsfrBaseForm
 from framework_agreements.models import FrameworkAgreement, Holder
 from procurement import roles
 from procurement.models import Department
+from procurement.pagination import latest_change
 
 from .enums import AtelierFormat, OrderState, RequestState
 from .models import Collectivity, Document, DocumentKind, PurchaseOrder, TeamRequest
@@ -51,6 +52,18 @@ class ListFilter(django_filters.FilterSet):
     def scope(self, user):
         """Offer only what the user may see: a pilot, their service's departments."""
         self.filters["department"].queryset = scoped_departments(user)
+
+    def counted_changes(self):
+        """What the list's count depends on besides a searched text, as latest_change sources:
+        the rows the list holds and filters on (each change writes a history row)."""
+        return [(TeamRequest.history.model, "history_id", "history_date")]
+
+    def count_marker(self):
+        """The marker the list's count is kept under (procurement.pagination), or None while a
+        text is searched: it spans tables no marker follows (collectivities, holders)."""
+        if (self.data or {}).get("q", "").strip():
+            return None
+        return latest_change(*self.counted_changes())
 
     @property
     def sort(self):
@@ -137,6 +150,11 @@ class OrderFilter(ListFilter):
         empty_label="Tous",
     )
     sort = sort_filter(ORDER_SORTS)
+
+    def counted_changes(self):
+        return [
+            (PurchaseOrder.history.model, "history_id", "history_date")
+        ] + super().counted_changes()
 
     def scope(self, user):
         super().scope(user)

@@ -1,4 +1,5 @@
-"""Numbered pages that stay fast deep into a long list (a « deferred join »).
+"""Numbered pages that stay fast deep into a long list (a « deferred join »), and a count
+kept while nothing it counts has changed.
 
 OFFSET makes the database walk every row before the page. With the rows' joins
 (select_related) that walk builds every skipped row's holder, request and department. This
@@ -6,12 +7,55 @@ paginator first reads only the page's primary keys, in the list's order: the wal
 the sort's index (field, id), nothing joined. It then reads the page's 25 rows, joined, by
 primary key. One query more than Django's Paginator, the same at page 1 and page 200;
 the numbered DSFR pagination and the sortable columns are unchanged.
+
+Counting ten years of rows for the caption and the page numbers is the list's slowest query
+(every row of the user's scope, on each page view). Given a change marker (`latest_change`:
+when the rows the list filters on last changed), the count is kept in the cache under the
+list's own SQL and that marker: a change moves the marker and the next view counts afresh.
+The rows shown are always read afresh; only the count can lag, and only in one case: two
+changes committed in the reverse order of their markers, with a view in between, which the
+cache's timeout (COUNT_SECONDS) bounds.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Subquery
+from django.utils.functional import cached_property
+
+COUNT_SECONDS = 300
+
+
+def latest_change(*sources):
+    """When each source last changed, in one query: (model, order field, value field) per
+    source, read from the end of the order field's index (a history table's id and date, an
+    append-only table's id and time). None when the first source is empty: no marker, no
+    kept count. A time rather than an id, as SQLite may reuse a rolled-back id."""
+    (model, order, value), *others = sources
+    extra = {
+        f"marker_{index}": Subquery(other.objects.order_by(f"-{by}").values(field)[:1])
+        for index, (other, by, field) in enumerate(others)
+    }
+    row = model.objects.order_by(f"-{order}").annotate(**extra).values_list(value, *extra).first()
+    return None if row is None else "|".join(map(str, row))
 
 
 class DeferredJoinPaginator(Paginator):
+    def __init__(self, object_list, per_page, *args, count_marker=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.count_marker = count_marker
+
+    @cached_property
+    def count(self):
+        if self.count_marker is None:
+            return super().count
+        sql, params = self.object_list.query.sql_with_params()
+        key = hashlib.sha256(
+            repr((self.object_list.db, sql, params, self.count_marker)).encode()
+        ).hexdigest()
+        return cache.get_or_set(f"list-count|{key}", self.object_list.count, timeout=COUNT_SECONDS)
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.db import transaction
 from django.utils import timezone
 
 from framework_agreements.models import FrameworkAgreement
@@ -90,7 +91,10 @@ class PurchaseOrderFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def complete(self, create, extracted, **kwargs):
         if create:
-            _complete_order(self)
+            # As the services do: the number and the commitment are taken in a transaction
+            # (a browser test's live server runs without the test's own).
+            with transaction.atomic():
+                _complete_order(self)
 
 
 def _complete_order(order):

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from procurement import audit, clock, roles
-from procurement.pagination import DeferredJoinPaginator
+from procurement.pagination import DeferredJoinPaginator, latest_change
 from procurement.web import download
 
 from .. import decp
@@ -30,7 +30,15 @@ def document_register(request):
         request.GET or None,
         queryset=REGISTER_QUERYSET.registered_for(request.user).order_by("-created_at", "-pk"),
     )
-    page = DeferredJoinPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Documents are only ever added: for those who read all of them, the latest one marks
+    # every change their count can see. Others' scope follows their orders, contracts and
+    # awarded consultations: counted each time.
+    user = request.user
+    reads_all = roles.is_buyer(user) or roles.is_admin(user)
+    marker = latest_change((Document, "pk", "created_at")) if reads_all else None
+    page = DeferredJoinPaginator(filterset.qs, PAGE_SIZE, count_marker=marker).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "orders/document_register.html",

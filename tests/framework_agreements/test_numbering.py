@@ -27,8 +27,9 @@ def test_a_number_taken_in_a_rolled_back_transaction_is_taken_again(db):
     assert numbering.next_number(agreement, 2026).text == "FLASH-2026-0002"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_numbers_and_commitments_are_taken_only_inside_the_issuing_transaction(buyer):
+def test_numbers_and_commitments_are_taken_only_inside_the_issuing_transaction(
+    reference_data, buyer
+):
     """No savepoint of their own: outside a transaction their row locks would end with the
     statement, so they refuse to run there."""
     from framework_agreements import ceiling

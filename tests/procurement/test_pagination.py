@@ -4,6 +4,7 @@ import pytest
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from orders.enums import OrderState
 from orders.filters import orders_for
@@ -28,3 +29,62 @@ def test_pages_are_djangos_pages(db, pilot35, buyer, finance, sort):
         assert [pk for pk, *_ in shown] == expected
         assert len(ctx.captured_queries) == 2  # the page's ids, then its rows joined
     assert page.has_previous() and not page.has_next()
+
+
+def _counts_rows(client, url):
+    """(the page's caption count, whether the view ran a COUNT)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    counted = any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+    return response.context["page_obj"].paginator.count, counted
+
+
+def test_a_list_count_is_kept_until_what_it_counts_changes(client, pilot35, buyer, finance):
+    """Unchanged, the list does not count its rows again; a new order, or a change that moves
+    one in or out of a filter, shows on the next view."""
+    from orders.models import PurchaseOrder
+
+    make_agreement()
+    first = fast_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    fast_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    client.force_login(buyer)
+    issued = reverse("orders:order_list") + "?state=issued"
+    assert _counts_rows(client, issued) == (2, True)
+    assert _counts_rows(client, issued) == (2, False)  # kept
+    fast_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    assert _counts_rows(client, issued) == (3, True)
+    order = PurchaseOrder.objects.get(pk=first.pk)
+    PurchaseOrder.objects.filter(pk=order.pk).update(state=OrderState.CANCELLED)
+    order.refresh_from_db()
+    order.save()  # a change writes its history row, which moves the marker
+    assert _counts_rows(client, issued) == (2, True)
+    assert _counts_rows(client, issued) == (2, False)
+
+
+def test_a_searched_list_and_a_pilots_register_are_counted_each_time(
+    client, pilot35, buyer, finance
+):
+    make_agreement()
+    fast_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    client.force_login(buyer)
+    searched = reverse("orders:order_list") + "?q=Atelier"
+    assert _counts_rows(client, searched)[1] and _counts_rows(client, searched)[1]
+    register = reverse("orders:document_register")
+    assert _counts_rows(client, register) == (1, True)
+    assert _counts_rows(client, register) == (1, False)
+    client.force_login(pilot35)
+    assert _counts_rows(client, register) == (1, True)
+    assert _counts_rows(client, register) == (1, True)
+
+
+def test_requests_are_counted_again_after_a_request_changes(client, pilot35, buyer):
+    from tests.factories import make_request
+
+    make_request(pilot35, state="submitted")
+    client.force_login(buyer)
+    url = reverse("orders:request_list")
+    count, _ = _counts_rows(client, url)
+    assert _counts_rows(client, url) == (count, False)
+    make_request(pilot35, state="submitted")
+    assert _counts_rows(client, url) == (count + 1, True)
