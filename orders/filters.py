@@ -9,12 +9,13 @@ SQLite, for development, scans. Every sort is served by an index (field, then pk
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from dsfr.forms import DsfrBaseForm
 
 from framework_agreements.models import FrameworkAgreement, Holder
 from procurement import roles
 from procurement.models import Department
-from procurement.pagination import latest_change
+from procurement.pagination import count_key, latest_change
 
 from .enums import AtelierFormat, OrderState, RequestState
 from .models import Collectivity, Document, DocumentKind, PurchaseOrder, TeamRequest
@@ -58,12 +59,14 @@ class ListFilter(django_filters.FilterSet):
         the rows the list holds and filters on (each change writes a history row)."""
         return [(TeamRequest.history.model, "history_id", "history_date")]
 
-    def count_marker(self):
-        """The marker the list's count is kept under (procurement.pagination), or None while a
+    def count_key(self):
+        """The key the list's count is kept under (procurement.pagination), or None while a
         text is searched: it spans tables no marker follows (collectivities, holders)."""
-        if (self.data or {}).get("q", "").strip():
+        data = self.data or QueryDict()
+        if data.get("q", "").strip():
             return None
-        return latest_change(*self.counted_changes())
+        marker = latest_change(*self.counted_changes())
+        return count_key(type(self).__name__, self.request.user, data, marker)
 
     @property
     def sort(self):

@@ -11,7 +11,8 @@ the numbered DSFR pagination and the sortable columns are unchanged.
 Counting ten years of rows for the caption and the page numbers is the list's slowest query
 (every row of the user's scope, on each page view). Given a change marker (`latest_change`:
 when the rows the list filters on last changed), the count is kept in the cache under the
-list's own SQL and that marker: a change moves the marker and the next view counts afresh.
+reader's scope, the filters and that marker (`count_key`): a change moves the marker and the
+next view counts afresh.
 The rows shown are always read afresh; only the count can lag, and only in one case: two
 changes committed in the reverse order of their markers, with a view in between, which the
 cache's timeout (COUNT_SECONDS) bounds.
@@ -42,18 +43,18 @@ def latest_change(*sources):
 
 
 class DeferredJoinPaginator(Paginator):
-    def __init__(self, object_list, per_page, *args, count_marker=None, **kwargs):
+    """`count_key`: what the count depends on (who reads, which filters) and the list's change
+    marker; given, the count is kept in the cache under it. None: counted on every view."""
+
+    def __init__(self, object_list, per_page, *args, count_key=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
-        self.count_marker = count_marker
+        self.count_key = count_key
 
     @cached_property
     def count(self):
-        if self.count_marker is None:
+        if self.count_key is None:
             return super().count
-        sql, params = self.object_list.query.sql_with_params()
-        key = hashlib.sha256(
-            repr((self.object_list.db, sql, params, self.count_marker)).encode()
-        ).hexdigest()
+        key = hashlib.sha256(repr((self.object_list.db, self.count_key)).encode()).hexdigest()
         return cache.get_or_set(f"list-count|{key}", self.object_list.count, timeout=COUNT_SECONDS)
 
     def page(self, number):
@@ -65,3 +66,14 @@ class DeferredJoinPaginator(Paginator):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+def count_key(name, user, data, *markers, ignore=("sort", "page")):
+    """The key a list's count is kept under: the list, the reader's scope (who they are, their
+    role and service, which every list's visibility follows), the filters as sent (the sort
+    and the page do not change a count) and the change markers. None without a marker."""
+    if any(marker is None for marker in markers):
+        return None
+    filters = sorted((k, tuple(data.getlist(k))) for k in data if k not in ignore)
+    scope = (user.pk, getattr(user, "role", None), getattr(user, "service_id", None))
+    return (name, scope, tuple(filters), markers)

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from procurement import audit, clock, roles
-from procurement.pagination import DeferredJoinPaginator, latest_change
+from procurement.pagination import DeferredJoinPaginator, count_key, latest_change
 from procurement.web import download
 
 from .. import decp
@@ -35,8 +35,12 @@ def document_register(request):
     # awarded consultations: counted each time.
     user = request.user
     reads_all = roles.is_buyer(user) or roles.is_admin(user)
-    marker = latest_change((Document, "pk", "created_at")) if reads_all else None
-    page = DeferredJoinPaginator(filterset.qs, PAGE_SIZE, count_marker=marker).get_page(
+    key = (
+        count_key("register", user, request.GET, latest_change((Document, "pk", "created_at")))
+        if reads_all
+        else None
+    )
+    page = DeferredJoinPaginator(filterset.qs, PAGE_SIZE, count_key=key).get_page(
         request.GET.get("page")
     )
     return render(

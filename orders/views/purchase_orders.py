@@ -52,9 +52,9 @@ def _filtered_orders(request):
 @login_required
 def order_list(request):
     filterset, queryset = _filtered_orders(request)
-    page = DeferredJoinPaginator(
-        queryset, PAGE_SIZE, count_marker=filterset.count_marker()
-    ).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=filterset.count_key()).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "orders/order_list.html",

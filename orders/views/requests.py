@@ -42,9 +42,9 @@ def request_list(request):
         .prefetch_related("collectivities"),
     )
     queryset = ordered(filterset, TeamRequest._meta.ordering)
-    page = DeferredJoinPaginator(
-        queryset, PAGE_SIZE, count_marker=filterset.count_marker()
-    ).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=filterset.count_key()).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "orders/request_list.html",
