@@ -45,6 +45,7 @@ class Table:
 def prepare():
     if server.database_ready(ROWS):
         print(f"database for {ROWS} orders: kept from an earlier run")
+        server.tune(ROWS)
         return None
     print(f"building the database for {ROWS} orders")
     start = time.perf_counter()
@@ -57,6 +58,7 @@ def prepare():
     from benchmarks import data
 
     filled = data.fill(ROWS)
+    server.tune(ROWS)
     server.mark_ready(ROWS)
     print(f"built in {time.perf_counter() - start:.0f} s (orders in bulk: {filled:.0f} s)")
     return filled
