@@ -90,11 +90,12 @@ def about(obj):
 NOTIFICATION_KINDS = ("order_notification", "contract_notification")
 
 
-def page_messages(obj):
+def page_messages(obj, none_yet=False):
     """The messages about `obj`, newest first, read once per page and kept on the object: the
-    page's e-mail panel, its notification alert and its notify button all read this list."""
+    page's e-mail panel, its notification alert and its notify button all read this list.
+    `none_yet`: the caller knows none can exist yet (nothing is read)."""
     if getattr(obj, "_outbox_messages", None) is None:
-        obj._outbox_messages = list(about(obj)) if obj.pk is not None else []
+        obj._outbox_messages = [] if none_yet or obj.pk is None else list(about(obj))
     return obj._outbox_messages
 
 

@@ -13,7 +13,7 @@ latest ledger row was written, and for the chart each agreement's running commit
 agreements query (read from the end of a primary-key index each), so a dashboard whose data
 has not changed reads no aggregate, and one whose data has changed reads it afresh. One case
 escapes the request marker: two changes committed in the reverse order of their history ids,
-with a dashboard read in between; the cache's timeout (CACHE_SECONDS) bounds that delay.
+with a dashboard read in between; procurement.markers.KEPT_SECONDS bounds that delay.
 """
 
 import datetime
@@ -24,18 +24,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db.models import Count, Subquery, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from framework_agreements.models import CommitmentEntry
 from procurement import clock, roles
+from procurement.markers import KEPT_SECONDS, latest
 
 from .enums import AtelierFormat, RequestState
 from .models import TeamRequest
 
-# The longest a figure can lag behind a change that escapes its marker (see above).
-CACHE_SECONDS = 300
 GEOMETRY_FILE = Path(__file__).parent / "data" / "france_departments.json"
 # Blue France shades, lightest to darkest, and the bins they stand for.
 SHADES = [("#f5f5fe", 0, 0), ("#cacafb", 1, 1), ("#8585f6", 2, 3), ("#313178", 4, None)]
@@ -79,17 +78,13 @@ class DepartmentRow:
         )
 
 
-def _latest(model, order, value):
-    return Subquery(model.objects.order_by(f"-{order}").values(value)[:1])
-
-
 def with_markers(agreements):
     """The agreements queryset, each row carrying the change markers of the map and the chart:
     when the latest request change and the latest ledger row were written. Another row written
     since moves its marker (a later time, even where SQLite reuses a rolled-back id)."""
     return agreements.annotate(
-        requests_marker=_latest(TeamRequest.history.model, "history_id", "history_date"),
-        ledger_marker=_latest(CommitmentEntry, "pk", "created_at"),
+        requests_marker=latest(TeamRequest.history.model, "history_id", "history_date"),
+        ledger_marker=latest(CommitmentEntry, "pk", "created_at"),
     )
 
 
@@ -98,7 +93,7 @@ def _kept(key, marker, compute):
     if marker is None:
         return compute()
     name = "|".join(["atlas", *map(str, key), marker.isoformat()])
-    return cache.get_or_set(name, compute, timeout=CACHE_SECONDS)
+    return cache.get_or_set(name, compute, timeout=KEPT_SECONDS)
 
 
 def ateliers_by_department(user, marker=None):

@@ -14,8 +14,9 @@ from dsfr.forms import DsfrBaseForm
 
 from framework_agreements.models import FrameworkAgreement, Holder
 from procurement import roles
+from procurement.markers import latest_change
 from procurement.models import Department
-from procurement.pagination import count_key, latest_change
+from procurement.pagination import count_key
 
 from .enums import AtelierFormat, OrderState, RequestState
 from .models import Collectivity, Document, DocumentKind, PurchaseOrder, TeamRequest

@@ -9,37 +9,20 @@ primary key. One query more than Django's Paginator, the same at page 1 and page
 the numbered DSFR pagination and the sortable columns are unchanged.
 
 Counting ten years of rows for the caption and the page numbers is the list's slowest query
-(every row of the user's scope, on each page view). Given a change marker (`latest_change`:
-when the rows the list filters on last changed), the count is kept in the cache under the
-reader's scope, the filters and that marker (`count_key`): a change moves the marker and the
-next view counts afresh.
-The rows shown are always read afresh; only the count can lag, and only in one case: two
-changes committed in the reverse order of their markers, with a view in between, which the
-cache's timeout (COUNT_SECONDS) bounds.
+(every row of the user's scope, on each page view). Given a change marker
+(`markers.latest_change`: when the rows the list filters on last changed), the count is kept
+in the cache under the reader's scope, the filters and that marker (`count_key`): a change
+moves the marker and the next view counts afresh. The rows shown are always read afresh;
+only the count can lag, within the bound the markers give (procurement/markers.py).
 """
 
 import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Subquery
 from django.utils.functional import cached_property
 
-COUNT_SECONDS = 300
-
-
-def latest_change(*sources):
-    """When each source last changed, in one query: (model, order field, value field) per
-    source, read from the end of the order field's index (a history table's id and date, an
-    append-only table's id and time). None when the first source is empty: no marker, no
-    kept count. A time rather than an id, as SQLite may reuse a rolled-back id."""
-    (model, order, value), *others = sources
-    extra = {
-        f"marker_{index}": Subquery(other.objects.order_by(f"-{by}").values(field)[:1])
-        for index, (other, by, field) in enumerate(others)
-    }
-    row = model.objects.order_by(f"-{order}").annotate(**extra).values_list(value, *extra).first()
-    return None if row is None else "|".join(map(str, row))
+from .markers import KEPT_SECONDS
 
 
 class DeferredJoinPaginator(Paginator):
@@ -55,7 +38,7 @@ class DeferredJoinPaginator(Paginator):
         if self.count_key is None:
             return super().count
         key = hashlib.sha256(repr((self.object_list.db, self.count_key)).encode()).hexdigest()
-        return cache.get_or_set(f"list-count|{key}", self.object_list.count, timeout=COUNT_SECONDS)
+        return cache.get_or_set(f"list-count|{key}", self.object_list.count, timeout=KEPT_SECONDS)
 
     def page(self, number):
         number = self.validate_number(number)

@@ -97,23 +97,30 @@ class PurchaseOrderFactory(factory.django.DjangoModelFactory):
                 _complete_order(self)
 
 
-def _complete_order(order):
-    from framework_agreements import ceiling, numbering
-    from orders.models import HolderDecline, Invoice, OrderLine, Payment
-    from orders.services import documents
-    from teams.models import TeamMember
+def add_line(order, price, code=None):
+    """One unit of a price line on the order, as the draft form records it."""
+    from orders.models import OrderLine
 
-    price = order.price_schedule().first()
-    OrderLine.objects.create(
+    return OrderLine.objects.create(
         order=order,
         price_line=price,
-        code=price.code,
+        code=code or price.code,
         label=price.label,
         unit=price.unit,
         unit_price=price.unit_price,
         vat_rate=price.vat_rate,
         quantity=Decimal("1"),
     )
+
+
+def _complete_order(order):
+    from framework_agreements import ceiling, numbering
+    from orders.models import HolderDecline, Invoice, Payment
+    from orders.services import documents
+    from teams.models import TeamMember
+
+    price = order.price_schedule().first()
+    add_line(order, price)
     order.total_excl_tax = price.unit_price
     order.total_vat = to_cents(price.unit_price * price.vat_rate)
     order.total_incl_tax = order.total_excl_tax + order.total_vat

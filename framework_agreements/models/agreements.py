@@ -304,11 +304,12 @@ class FrameworkAgreement(models.Model):
         self.__dict__.setdefault("_authorised", {})[service_id] = bool(authorised)
 
     @classmethod
-    def names_service(cls, service_id, agreement_ref="agreement_id"):
-        """An expression: does the agreement at `agreement_ref` name this service? (R2162-6)"""
+    def names_service(cls, service_id):
+        """An expression on a row with an `agreement_id`: does its agreement name this
+        service? (R2162-6)"""
         return models.Exists(
             cls.authorised_services.through.objects.filter(
-                frameworkagreement_id=models.OuterRef(agreement_ref), service_id=service_id
+                frameworkagreement_id=models.OuterRef("agreement_id"), service_id=service_id
             )
         )
 

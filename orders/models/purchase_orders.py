@@ -387,10 +387,9 @@ def issues_the_order_of(team, user):
 
     A page that read the team through its order or its contract (select_related) already holds
     the owner: no query then."""
-    owner = Team.purchase_order.related
-    if owner.is_cached(team):
-        order = owner.get_cached_value(team)
-    elif Team.contract.related.is_cached(team) and team.contract is not None:
+    if Team.purchase_order.is_cached(team):
+        order = getattr(team, "purchase_order", None)  # None kept: no order owns it
+    elif Team.contract.is_cached(team) and getattr(team, "contract", None) is not None:
         return False  # a contract's team: no purchase order owns it
     else:
         order = (

@@ -205,12 +205,9 @@ class ContractFigures:
         return self.advance_paid - self.advance_repaid
 
 
-def figures(contract, phases=None, invoices=None):
-    """The financial summary, from rows already loaded (a page shows it in constant
-    queries)."""
-    given = phases  # a page's phases, read with their revision
-    phases = list(contract.phases.all()) if phases is None else phases
-    invoices = list(contract.invoices.all()) if invoices is None else invoices
+def figures(contract, phases, invoices):
+    """The financial summary, from the rows a page already loaded (phases with their
+    revision, invoices): constant queries."""
     live = _live(invoices)
     invoiced_phase_ids = {i.contract_phase_id for i in live if i.contract_phase_id}
     revised = ZERO
@@ -232,7 +229,7 @@ def figures(contract, phases=None, invoices=None):
     advances = [i for i in live if i.kind == InvoiceKind.ADVANCE]
     paid_rows = [i for i in live if i.state == InvoiceState.PAID]
     return ContractFigures(
-        committed=contract.expected_commitment(given),
+        committed=contract.expected_commitment(phases),
         revised=revised,
         invoiced=sum((i.amount_incl_tax for i in live if i.contract_phase_id), ZERO),
         paid=sum((i.net_amount for i in paid_rows), ZERO),

@@ -11,7 +11,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from procurement import audit, clock, roles
-from procurement.pagination import DeferredJoinPaginator, count_key, latest_change
+from procurement.markers import latest_change
+from procurement.pagination import DeferredJoinPaginator, count_key
 from procurement.web import download
 
 from .. import decp

@@ -106,9 +106,7 @@ def _read_what_exists(order):
         *([ORDER_DOCUMENTS] if order.number else []),
         *([ORDER_INVOICES] if order.notified_at else []),
     )
-    if not order.number:
-        order._outbox_messages = []
-    outbox.page_messages(order)
+    outbox.page_messages(order, none_yet=not order.number)
 
 
 def order_for_page(user, pk):

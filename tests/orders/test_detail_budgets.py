@@ -13,10 +13,10 @@ from django.utils import timezone
 from framework_agreements.models import FrameworkAgreement
 from notifications.models import OutgoingMessage
 from orders.enums import OrderState
-from orders.models import Invoice, OrderLine
+from orders.models import Invoice
 from teams.models import Profession, Substitution, TeamMember
 from tests.factories import ExpertFactory, make_agreement
-from tests.fast_factories import fast_order
+from tests.fast_factories import add_line, fast_order
 
 DETAIL_BUDGET = 15
 
@@ -29,18 +29,9 @@ def _count(client, url):
 
 def _grow(order, buyer, round_):
     """One more of everything the page lists (each round), as years of use bring them."""
-    line = order.lines.first()
+    price = order.lines.first().price_line
     for code in (f"B{round_}a", f"B{round_}b"):
-        OrderLine.objects.create(
-            order=order,
-            price_line=line.price_line,
-            code=code,
-            label=line.label,
-            unit=line.unit,
-            unit_price=line.unit_price,
-            vat_rate=line.vat_rate,
-            quantity=Decimal("1"),
-        )
+        add_line(order, price, code)
     team = order.team
     names = [f"{name} {round_}" for name in ("urbaniste", "paysagiste", "sociologue")]
     team.required_professions.add(*(Profession.objects.get_or_create(name=n)[0] for n in names))

@@ -1,0 +1,27 @@
+"""Change markers: when a table last changed, read from the end of an index, so that a figure
+computed over ten years of rows (a dashboard's map, a list's count) can be kept in the cache
+under it and computed afresh as soon as a row changes.
+
+A marker is a time rather than an id, as SQLite may reuse a rolled-back id. One case escapes
+it: two changes committed in the reverse order of their ids, with a read in between. KEPT_SECONDS
+bounds that lag: a kept figure lives no longer.
+"""
+
+from django.db.models import Subquery
+
+KEPT_SECONDS = 300
+
+
+def latest(model, order, value):
+    """An expression: `value` of the row last in `order` (a history table's id and date, an
+    append-only table's id and time), to ride on another query."""
+    return Subquery(model.objects.order_by(f"-{order}").values(value)[:1])
+
+
+def latest_change(*sources):
+    """When each source (model, order field, value field) last changed, in one query. None
+    when the first source is empty: no marker, nothing kept."""
+    (model, order, value), *others = sources
+    extra = {f"marker_{index}": latest(*source) for index, source in enumerate(others)}
+    row = model.objects.order_by(f"-{order}").annotate(**extra).values_list(value, *extra).first()
+    return None if row is None else "|".join(map(str, row))
