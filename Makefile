@@ -31,7 +31,7 @@ run: $(STAMP)
 TEST_WORKERS ?= auto
 
 test: $(STAMP) node_modules/axe-core/axe.min.js
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

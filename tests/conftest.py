@@ -69,3 +69,28 @@ def reference_data(transactional_db):
 
     for module in DATA_MIGRATIONS:
         importlib.import_module(module).load(apps, None)
+
+
+# The slowest tests first, measured with --durations on PostgreSQL (the data-migration tests take
+# minutes each). `make test` runs the suite with --dist worksteal: a worker that runs out of tests
+# takes over the rest of the other's queue, so the suite ends when the work does instead of with
+# one long test started last and running alone.
+SLOWEST_FIRST = (
+    "tests/test_migrations.py",
+    "tests/procurement/test_production.py",
+    "tests/security/test_state_machine.py",
+    "tests/orders/test_seed",
+    "tests/browser/",
+    "tests/security/test_contract_machine.py",
+)
+
+
+def _rank(item):
+    for index, prefix in enumerate(SLOWEST_FIRST):
+        if item.nodeid.startswith(prefix):
+            return index
+    return len(SLOWEST_FIRST)
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=_rank)  # stable: the rest keeps pytest's order
