@@ -7,6 +7,9 @@ it: two changes committed in the reverse order of their ids, with a read in betw
 bounds that lag: a kept figure lives no longer.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import Subquery
 
 KEPT_SECONDS = 300
@@ -25,3 +28,12 @@ def latest_change(*sources):
     extra = {f"marker_{index}": latest(*source) for index, source in enumerate(others)}
     row = model.objects.order_by(f"-{order}").annotate(**extra).values_list(value, *extra).first()
     return None if row is None else "|".join(map(str, row))
+
+
+def kept(kind, key, compute):
+    """compute(), kept in the cache for KEPT_SECONDS under `key` (what the result depends on,
+    change markers included); computed on every call when `key` is None."""
+    if key is None:
+        return compute()
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    return cache.get_or_set(f"{kind}|{digest}", compute, timeout=KEPT_SECONDS)

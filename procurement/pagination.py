@@ -16,13 +16,10 @@ moves the marker and the next view counts afresh. The rows shown are always read
 only the count can lag, within the bound the markers give (procurement/markers.py).
 """
 
-import hashlib
-
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from .markers import KEPT_SECONDS
+from .markers import kept
 
 
 class DeferredJoinPaginator(Paginator):
@@ -35,10 +32,8 @@ class DeferredJoinPaginator(Paginator):
 
     @cached_property
     def count(self):
-        if self.count_key is None:
-            return super().count
-        key = hashlib.sha256(repr((self.object_list.db, self.count_key)).encode()).hexdigest()
-        return cache.get_or_set(f"list-count|{key}", self.object_list.count, timeout=KEPT_SECONDS)
+        key = None if self.count_key is None else (self.object_list.db, self.count_key)
+        return kept("list-count", key, self.object_list.count)
 
     def page(self, number):
         number = self.validate_number(number)

@@ -47,7 +47,12 @@ def document_register(request):
     return render(
         request,
         "orders/document_register.html",
-        {"form": filterset.form, "page_obj": page, "query": request.GET.urlencode()},
+        {
+            "form": filterset.form,
+            "page_obj": page,
+            "count_key": key,
+            "query": request.GET.urlencode(),
+        },
     )
 
 

@@ -52,7 +52,8 @@ def _filtered_orders(request):
 @login_required
 def order_list(request):
     filterset, queryset = _filtered_orders(request)
-    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=filterset.count_key()).get_page(
+    key = filterset.count_key()
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=key).get_page(
         request.GET.get("page")
     )
     return render(
@@ -62,6 +63,7 @@ def order_list(request):
             "form": filterset.form,
             "filterset": filterset,
             "page_obj": page,
+            "count_key": key,
             "query": request.GET.urlencode(),
         },
     )

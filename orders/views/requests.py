@@ -42,7 +42,8 @@ def request_list(request):
         .prefetch_related("collectivities"),
     )
     queryset = ordered(filterset, TeamRequest._meta.ordering)
-    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=filterset.count_key()).get_page(
+    key = filterset.count_key()
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=key).get_page(
         request.GET.get("page")
     )
     return render(
@@ -52,6 +53,7 @@ def request_list(request):
             "form": filterset.form,
             "filterset": filterset,
             "page_obj": page,
+            "count_key": key,
             "can_create": roles.files_requests(request.user),
         },
     )

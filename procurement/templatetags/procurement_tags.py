@@ -1,6 +1,8 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from procurement.markers import kept
 from procurement.money import format_euros
 
 register = template.Library()
@@ -124,3 +126,20 @@ def has_errors(form):
     if hasattr(form, "total_error_count"):
         return form.total_error_count() > 0
     return bool(form.errors)
+
+
+@register.simple_tag
+def filter_fields(form, key=None, wide=("q",), skip=("sort",)):
+    """A list's filter fields in DSFR grid columns (`wide` ones twice as wide; the sort rides in
+    a hidden field of the page's own). They cost more to render than the list's 25 rows (the
+    department and holder selects above all), so, given the list's count key (the reader's
+    scope, the filters as sent, the list's change marker), their HTML is kept with the count."""
+
+    def render():
+        return format_html_join(
+            "",
+            '<div class="fr-col-12 fr-col-md-{}">{}</div>',
+            ((4 if f.name in wide else 2, f.as_field_group()) for f in form if f.name not in skip),
+        )
+
+    return mark_safe(kept("filter-fields", key, render))

@@ -88,3 +88,45 @@ def test_requests_are_counted_again_after_a_request_changes(client, pilot35, buy
     assert _counts_rows(client, url) == (count, False)
     make_request(pilot35, state="submitted")
     assert _counts_rows(client, url) == (count + 1, True)
+
+
+def _holder_select(client, url):
+    """(the holder select's options, whether the view read the holders or the departments)."""
+    import re
+
+    from framework_agreements.models import Holder
+    from procurement.models import Department
+
+    tables = [f'FROM "{model._meta.db_table}"' for model in (Holder, Department)]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    select = re.search(r'<select name="holder".*?</select>', html, re.S).group(0)
+    options = re.findall(r'<option value="(\d*)"( selected)?>', select)
+    read = any(table in q["sql"] for q in ctx.captured_queries for table in tables)
+    return options, read
+
+
+def test_the_filter_fields_are_kept_with_the_count(client, pilot35, buyer, finance):
+    """The filter fields' HTML is kept under the count's key: an unchanged list does not read
+    its selects again, a filter as sent shows as chosen, and a change to the rows (a pilot's
+    order moved to another holder) shows in the holder select on the next view."""
+    from framework_agreements.models import Holder
+    from orders.models import PurchaseOrder
+
+    make_agreement()
+    order = fast_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    other = Holder.objects.exclude(pk=order.holder_id).first()
+    client.force_login(pilot35)
+    url = reverse("orders:order_list")
+    chosen = f"{url}?holder={order.holder_id}"
+    everything = [("", " selected"), (str(order.holder_id), "")]
+    assert _holder_select(client, url) == (everything, True)
+    assert _holder_select(client, url) == (everything, False)  # kept
+    assert _holder_select(client, chosen) == ([("", ""), (str(order.holder_id), " selected")], True)
+    order = PurchaseOrder.objects.get(pk=order.pk)
+    order.holder = other
+    order.save()  # its history row moves the marker
+    assert _holder_select(client, url) == ([("", " selected"), (str(other.pk), "")], True)
+    assert _holder_select(client, url)[1] is False
