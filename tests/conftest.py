@@ -62,14 +62,19 @@ DATA_MIGRATIONS = [
 ]
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """Transactional tests flush the database after each test: reload the reference data
-    that the data migrations provide (departments, services, professions, rates)."""
-    from django.apps import apps
+def _load_reference_data(apps=None):
+    """The reference data the data migrations provide (departments, services, professions,
+    rates), loaded again (each load is idempotent) with these models or the current ones."""
+    from django.apps import apps as current
 
     for module in DATA_MIGRATIONS:
-        importlib.import_module(module).load(apps, None)
+        importlib.import_module(module).load(apps or current, None)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests flush the database after each test: reload the reference data."""
+    _load_reference_data()
 
 
 def _reload_reference_data(sender, apps=None, **kwargs):
@@ -78,10 +83,7 @@ def _reload_reference_data(sender, apps=None, **kwargs):
     order xdist hands the tests out (pytest-django's own order, transactional tests last,
     no longer holds once workers take over each other's queues)."""
     if sender.name == "procurement":
-        from django.apps import apps as current
-
-        for module in DATA_MIGRATIONS:  # flush sends no `apps`: the models as they are
-            importlib.import_module(module).load(apps or current, None)
+        _load_reference_data(apps)  # flush sends no `apps`: the models as they are
 
 
 post_migrate.connect(_reload_reference_data, dispatch_uid="tests-reload-reference-data")
