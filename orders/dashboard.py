@@ -56,15 +56,22 @@ def _ordering(queryset):
     return [F(n[1:]).desc() if n.startswith("-") else F(n).asc() for n in names]
 
 
-def panels(queryset, *conditions):
-    """Several panels over one queryset in one query, one per condition (conditions must not
-    overlap: a row goes to the first it meets). The database numbers each panel's rows
-    (ROW_NUMBER() OVER (PARTITION BY panel)), counts them, and returns the first LIMIT of each."""
+def panels(queryset, *conditions, join_after=False):
+    """Several panels over one queryset, one per condition (conditions must not overlap: a row
+    goes to the first it meets). The database numbers each panel's rows and counts them
+    (ROW_NUMBER() and COUNT(*) OVER (PARTITION BY panel)) and keeps the first LIMIT of each:
+    one query whatever the number of rows.
+
+    With join_after, two queries: the numbering runs on the table alone, then the rows kept are
+    read with their joins. For finance's invoice panels, joining every open invoice to its
+    order, contract and holder before keeping ten took 8.8 ms at 100 000 orders; the two
+    queries take 2.7. (A buyer's order panels would gain as much, 11.7 ms to 4.8, but their
+    dashboard would read 11 queries on a first view, over the budget of 10.)"""
     key = Case(
         *[When(condition, then=Value(index)) for index, condition in enumerate(conditions)],
         output_field=IntegerField(),
     )
-    rows = (
+    ranked = (
         queryset.annotate(panel_key=key)
         .filter(reduce(or_, conditions))  # as a WHERE the state indexes can serve
         .annotate(
@@ -76,6 +83,19 @@ def panels(queryset, *conditions):
         .filter(panel_rank__lte=LIMIT)
         .order_by("panel_key", "panel_rank")
     )
+    if join_after:
+        places = {
+            pk: (panel, rank, total)
+            for pk, panel, rank, total in ranked.values_list(
+                "pk", "panel_key", "panel_rank", "panel_total"
+            )
+        }
+        rows = queryset.filter(pk__in=places).order_by() if places else []
+        for row in rows:
+            row.panel_key, row.panel_rank, row.panel_total = places[row.pk]
+        rows = sorted(rows, key=lambda row: (row.panel_key, row.panel_rank))
+    else:
+        rows = ranked
     grouped = [[] for _ in conditions]
     for row in rows:
         grouped[row.panel_key].append(row)
@@ -229,6 +249,7 @@ def dashboard_context(user):
             _invoices(user),
             Q(state=InvoiceState.ACCEPTED),
             Q(state__in=[InvoiceState.RECEIVED, InvoiceState.INTERRUPTED]),
+            join_after=True,
         )
         return {
             "todo": [

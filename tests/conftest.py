@@ -1,4 +1,5 @@
 import importlib
+import warnings
 
 import pytest
 from django.db.models.signals import post_migrate
@@ -17,6 +18,28 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_left(django_db_setup, django_db_blocker):
+    """At the end of a PostgreSQL run, no other session may still hold the test database: the
+    test runner could not drop it. One that does is named in a warning (its last query tells
+    which test left it), then ended, so the database goes."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 200) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        left = cursor.fetchall()
+        for pid, *_ in left:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    if left:
+        warnings.warn(f"sessions left on the test database: {left}", stacklevel=1)
 
 
 @pytest.fixture
@@ -73,8 +96,8 @@ def _load_reference_data(apps=None):
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """Transactional tests flush the database after each test: reload the reference data."""
-    _load_reference_data()
+    """A transactional test that reads the reference data. They are there: the data migrations
+    put them in the new test database, and the receiver below puts them back after each flush."""
 
 
 def _reload_reference_data(sender, apps=None, **kwargs):

@@ -145,6 +145,7 @@ def test_dashboards_stay_within_budget_and_flat_for_every_role(
         return result
 
     fast_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    fast_order(pilot35, buyer, finance, state=OrderState.INVOICED)
     before = counts()
     assert all(count <= DASHBOARD_BUDGET for count in before), before
     panel_states = (
@@ -181,6 +182,20 @@ def test_dashboard_panels_count_past_their_first_rows(client, pilot35, buyer, fi
     # Newest first within a panel, as in the lists.
     created = [row.created_at for row in delivered]
     assert created == sorted(created, reverse=True)
+    # Numbered on the table alone, then read with their joins (finance's invoice panels): the
+    # same rows in the same order, the same totals.
+    from django.db.models import Q
+
+    conditions = (Q(state=OrderState.DELIVERED), Q(state=OrderState.IN_PROGRESS))
+    in_one = dashboard.panels(dashboard._orders(buyer), *conditions)
+    in_two = dashboard.panels(dashboard._orders(buyer), *conditions, join_after=True)
+    assert [([row.pk for row in p], p.total) for p in in_two] == [
+        ([row.pk for row in p], p.total) for p in in_one
+    ]
+    assert [len(p) for p in in_two] == [dashboard.LIMIT, 1]
+    with CaptureQueriesContext(connection) as ctx:
+        assert in_two[0][0].holder.name and in_two[0][0].request.department.name
+    assert not ctx.captured_queries
 
 
 def test_the_dashboard_reads_its_aggregates_once_and_afresh_after_a_change(client, pilot35, buyer):
