@@ -180,3 +180,19 @@ def test_the_issue_builds_its_pdf_without_a_query_under_the_locks(
     issued = services.order_issue(order=order, by=buyer)
     assert calls == ["purchase_order_material", "next_number"] and seen == [0]
     assert issued.documents.get(kind="purchase_order").content[:4] == b"%PDF"
+
+
+def test_a_documents_bytes_are_stored_as_they_are_on_postgresql(db):
+    """A PDF is compressed already: PostgreSQL must not try again inside the issuing lock
+    (STORAGE EXTERNAL: out of line, no TOAST compression). Other databases have no such
+    setting."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("column storage is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'orders_document'::regclass AND attname = 'content'"
+        )
+        assert cursor.fetchone() == ("e",)
