@@ -24,11 +24,17 @@ from .markers import kept
 
 class DeferredJoinPaginator(Paginator):
     """`count_key`: what the count depends on (who reads, which filters) and the list's change
-    marker; given, the count is kept in the cache under it. None: counted on every view."""
+    marker; given, the count is kept in the cache under it. None: counted on every view.
 
-    def __init__(self, object_list, per_page, *args, count_key=None, **kwargs):
+    `rows`: the queryset the page's rows are read from by primary key, with the joins and
+    columns the page shows (the list's own queryset carries what its filters, its exports and
+    its scope need). The keys come from the list's queryset, scope and filters applied, so
+    reading them back needs neither again. None: the list's own queryset."""
+
+    def __init__(self, object_list, per_page, *args, count_key=None, rows=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.count_key = count_key
+        self.rows = rows
 
     @cached_property
     def count(self):
@@ -42,7 +48,8 @@ class DeferredJoinPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        source = self.object_list if self.rows is None else self.rows
+        rows = {row.pk: row for row in source.order_by().filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 

@@ -24,6 +24,27 @@ REGISTER_QUERYSET = Document.objects.without_content().select_related(
     "agreement", "holder", "created_by", "purchase_order", "contract", "consultation"
 )
 
+# What a row of the register shows (orders/document_register.html): the owner's link and
+# label, not every column of the seven tables joined.
+REGISTER_ROWS = Document.objects.select_related(
+    "agreement", "holder", "created_by", "purchase_order", "contract", "consultation"
+).only(
+    "kind",
+    "reference",
+    "version",
+    "filename",
+    "size",
+    "sha256",
+    "created_at",
+    "agreement__reference",
+    "holder__name",
+    "created_by__first_name",
+    "created_by__last_name",
+    "purchase_order__number",
+    "contract__number",
+    "consultation__id",
+)
+
 
 @login_required
 def document_register(request):
@@ -41,9 +62,9 @@ def document_register(request):
         if reads_all
         else None
     )
-    page = DeferredJoinPaginator(filterset.qs, PAGE_SIZE, count_key=key).get_page(
-        request.GET.get("page")
-    )
+    page = DeferredJoinPaginator(
+        filterset.qs, PAGE_SIZE, count_key=key, rows=REGISTER_ROWS
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "orders/document_register.html",

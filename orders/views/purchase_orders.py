@@ -44,6 +44,21 @@ def order_create(request, pk):
     return redirect(order or team_request)
 
 
+# What a row of the order list shows (orders/order_list.html): four tables' columns, not the
+# seven tables and 116 columns the export's queryset joins.
+LIST_ROWS = PurchaseOrder.objects.select_related("holder", "request__department").only(
+    "number",
+    "state",
+    "total_excl_tax",
+    "total_incl_tax",
+    "session_start",
+    "created_at",
+    "holder__name",
+    "request__title",
+    "request__department__name",
+)
+
+
 def _filtered_orders(request):
     """The list's filters and sort, the same for the page and its export."""
     return orders_for(request.user, request.GET)
@@ -53,7 +68,7 @@ def _filtered_orders(request):
 def order_list(request):
     filterset, queryset = _filtered_orders(request)
     key = filterset.count_key()
-    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=key).get_page(
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=key, rows=LIST_ROWS).get_page(
         request.GET.get("page")
     )
     return render(

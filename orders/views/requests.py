@@ -32,6 +32,23 @@ def get_request_for_user(user, pk, queryset=None):
     return get_object_or_404(queryset.visible_to(user), pk=pk)
 
 
+# What a row of the request list shows (orders/request_list.html).
+LIST_ROWS = (
+    TeamRequest.objects.select_related("department", "service")
+    .prefetch_related("collectivities")
+    .only(
+        "title",
+        "format",
+        "state",
+        "created_at",
+        "submitted_at",
+        "department__name",
+        "department__code",
+        "service__short_name",
+    )
+)
+
+
 @login_required
 def request_list(request):
     filterset = RequestFilter(
@@ -43,7 +60,7 @@ def request_list(request):
     )
     queryset = ordered(filterset, TeamRequest._meta.ordering)
     key = filterset.count_key()
-    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=key).get_page(
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=key, rows=LIST_ROWS).get_page(
         request.GET.get("page")
     )
     return render(

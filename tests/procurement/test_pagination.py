@@ -31,6 +31,25 @@ def test_pages_are_djangos_pages(db, pilot35, buyer, finance, sort):
     assert page.has_previous() and not page.has_next()
 
 
+def test_a_pages_rows_are_read_back_from_the_rows_queryset(db, pilot35, pilot29, buyer, finance):
+    """The list (scope, filters, sort) gives the page's keys; the rows are read back by key
+    from `rows`, with its columns only, in the list's order, and nothing outside the scope."""
+    from orders.views.purchase_orders import LIST_ROWS
+
+    make_agreement()
+    for index in range(5):
+        fast_order(pilot35, buyer, finance, state=OrderState.ISSUED if index % 2 else "draft")
+    outside = fast_order(pilot29, buyer, finance, state=OrderState.ISSUED)
+    _, rows = orders_for(pilot35, {"sort": "-amount"})
+    page = DeferredJoinPaginator(rows, 3, rows=LIST_ROWS).page(1)
+    assert [row.pk for row in page] == [row.pk for row in Paginator(rows, 3).page(1)]
+    assert outside.pk not in [row.pk for row in DeferredJoinPaginator(rows, 10).page(1)]
+    with CaptureQueriesContext(connection) as ctx:
+        shown = [(row.number, row.holder.name, row.request.department.name) for row in page]
+    assert len(shown) == 3 and not ctx.captured_queries  # what the row shows, joined
+    assert "allocation_reason" in page[0].get_deferred_fields()  # what it does not, left out
+
+
 def _counts_rows(client, url):
     """(the page's caption count, whether the view ran a COUNT)."""
     with CaptureQueriesContext(connection) as ctx:
