@@ -42,12 +42,6 @@ def database_from_url(url, debug=True):
             # costs more than most pages), checked before reuse; none in development and tests.
             "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0" if debug else "60"),
             "CONN_HEALTH_CHECKS": True,
-            # Joins run in the order the ORM writes them: from the rows the query selects
-            # (by key, state or the reader's scope) out to what they point to. PostgreSQL
-            # otherwise weighs every order of a detail page's dozen joins on each view: 2 to
-            # 5 ms of planning for 0.2 to 0.9 ms of execution at 100 000 orders (README
-            # « Performances »). Each join still picks its method and which side leads.
-            "OPTIONS": {"options": "-c join_collapse_limit=1"},
         }
     if parsed.scheme == "sqlite":
         # sqlite:///relative.db or sqlite:////absolute/path.db, as dj-database-url reads them.

@@ -22,18 +22,6 @@ def test_database_url_for_postgresql_is_parsed():
     )
 
 
-def test_postgresql_runs_joins_in_the_order_the_orm_writes_them(db):
-    """A detail page's dozen joins are not re-weighed in every order on each view (planning
-    cost more than running them): each connection starts with join_collapse_limit = 1."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL planner setting")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW join_collapse_limit")
-        assert cursor.fetchone() == ("1",)
-
-
 def test_database_url_for_sqlite_is_parsed():
     assert database_from_url("sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"
 
