@@ -30,7 +30,7 @@ from django.urls import reverse
 
 from framework_agreements.models import CommitmentEntry
 from procurement import clock, roles
-from procurement.markers import KEPT_SECONDS, latest
+from procurement.markers import KEPT_SECONDS, history_model, latest
 
 from .enums import AtelierFormat, RequestState
 from .models import TeamRequest
@@ -83,7 +83,7 @@ def with_markers(agreements):
     when the latest request change and the latest ledger row were written. Another row written
     since moves its marker (a later time, even where SQLite reuses a rolled-back id)."""
     return agreements.annotate(
-        requests_marker=latest(TeamRequest.history.model, "history_id", "history_date"),
+        requests_marker=latest(history_model(TeamRequest), "history_id", "history_date"),
         ledger_marker=latest(CommitmentEntry, "pk", "created_at"),
     )
 

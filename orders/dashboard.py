@@ -7,6 +7,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -56,17 +57,21 @@ def _ordering(queryset):
     return [F(n[1:]).desc() if n.startswith("-") else F(n).asc() for n in names]
 
 
-def panels(queryset, *conditions, join_after=False):
+def panels(queryset, *conditions, keys_first=True):
     """Several panels over one queryset, one per condition (conditions must not overlap: a row
-    goes to the first it meets). The database numbers each panel's rows and counts them
-    (ROW_NUMBER() and COUNT(*) OVER (PARTITION BY panel)) and keeps the first LIMIT of each:
-    one query whatever the number of rows.
+    goes to the first it meets), each its first LIMIT rows and its total, in one query
+    whatever the number of rows:
 
-    With join_after, two queries: the numbering runs on the table alone, then the rows kept are
-    read with their joins. For finance's invoice panels, joining every open invoice to its
-    order, contract and holder before keeping ten took 8.8 ms at 100 000 orders; the two
-    queries take 2.7. (A buyer's order panels would gain as much, 11.7 ms to 4.8, but their
-    dashboard would read 11 queries on a first view, over the budget of 10.)"""
+    - a subquery numbers each panel's rows (ROW_NUMBER() OVER (PARTITION BY panel)) on the
+      table alone and keeps the first LIMIT of each: their keys;
+    - the query reads those rows, with their joins, by key;
+    - each panel's total is a COUNT of its own condition, a subquery PostgreSQL runs once.
+
+    Numbering the joined rows instead joined every open row before keeping ten per panel: a
+    buyer's order panels took 20 ms at 100 000 orders (4 000 open rows), 7 this way; finance's
+    invoice panels 8.8 ms, 3.4. Without keys_first, the joined rows are numbered and counted
+    in one pass (COUNT(*) OVER (PARTITION BY panel)): cheaper where the queryset's scope joins
+    anyway, as a pilot's does (the request, for its service): 6.6 ms against 9.6."""
     key = Case(
         *[When(condition, then=Value(index)) for index, condition in enumerate(conditions)],
         output_field=IntegerField(),
@@ -77,27 +82,33 @@ def panels(queryset, *conditions, join_after=False):
         .annotate(
             panel_rank=Window(
                 RowNumber(), partition_by=F("panel_key"), order_by=_ordering(queryset)
-            ),
-            panel_total=Window(Count("*"), partition_by=F("panel_key")),
-        )
-        .filter(panel_rank__lte=LIMIT)
-        .order_by("panel_key", "panel_rank")
-    )
-    if join_after:
-        places = {
-            pk: (panel, rank, total)
-            for pk, panel, rank, total in ranked.values_list(
-                "pk", "panel_key", "panel_rank", "panel_total"
             )
-        }
-        rows = queryset.filter(pk__in=places).order_by() if places else []
-        for row in rows:
-            row.panel_key, row.panel_rank, row.panel_total = places[row.pk]
-        rows = sorted(rows, key=lambda row: (row.panel_key, row.panel_rank))
+        )
+    )
+    if keys_first:
+        totals = []
+        for index, condition in enumerate(conditions):
+            alone = reduce(lambda q, earlier: q & ~earlier, conditions[:index], condition)
+            count = queryset.filter(alone).order_by().values(n=Func(F("pk"), function="COUNT"))
+            totals.append(When(panel_key=index, then=Subquery(count)))
+        # The LIMIT tells the planner the keys are a few rows, to be read by key.
+        keys = ranked.filter(panel_rank__lte=LIMIT).values("pk")[: LIMIT * len(conditions)]
+        rows = (
+            queryset.filter(pk__in=keys)
+            .annotate(panel_key=key)
+            .annotate(
+                panel_total=Case(*totals, output_field=IntegerField()),
+                panel_rank=Window(
+                    RowNumber(), partition_by=F("panel_key"), order_by=_ordering(queryset)
+                ),
+            )
+        )
     else:
-        rows = ranked
+        rows = ranked.annotate(panel_total=Window(Count("*"), partition_by=F("panel_key"))).filter(
+            panel_rank__lte=LIMIT
+        )
     grouped = [[] for _ in conditions]
-    for row in rows:
+    for row in rows.order_by("panel_key", "panel_rank"):
         grouped[row.panel_key].append(row)
     return [Panel(rows=group) for group in grouped]
 
@@ -249,7 +260,6 @@ def dashboard_context(user):
             _invoices(user),
             Q(state=InvoiceState.ACCEPTED),
             Q(state__in=[InvoiceState.RECEIVED, InvoiceState.INTERRUPTED]),
-            join_after=True,
         )
         return {
             "todo": [
@@ -294,6 +304,7 @@ def dashboard_context(user):
             Q(state=OrderState.DRAFT, created_by=user),
             Q(state=OrderState.DELIVERED),
             Q(state__in=RUNNING),
+            keys_first=False,  # the pilot's scope joins the request anyway (panels)
         )
         return {
             "todo": [

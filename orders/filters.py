@@ -14,7 +14,7 @@ from dsfr.forms import DsfrBaseForm
 
 from framework_agreements.models import FrameworkAgreement, Holder
 from procurement import roles
-from procurement.markers import latest_change
+from procurement.markers import history_model, latest_change
 from procurement.models import Department
 from procurement.pagination import count_key
 
@@ -58,7 +58,7 @@ class ListFilter(django_filters.FilterSet):
     def counted_changes(self):
         """What the list's count depends on besides a searched text, as latest_change sources:
         the rows the list holds and filters on (each change writes a history row)."""
-        return [(TeamRequest.history.model, "history_id", "history_date")]
+        return [(history_model(TeamRequest), "history_id", "history_date")]
 
     def count_key(self):
         """The key the list's count is kept under (procurement.pagination), or None while a
@@ -157,7 +157,7 @@ class OrderFilter(ListFilter):
 
     def counted_changes(self):
         return [
-            (PurchaseOrder.history.model, "history_id", "history_date")
+            (history_model(PurchaseOrder), "history_id", "history_date")
         ] + super().counted_changes()
 
     def scope(self, user):

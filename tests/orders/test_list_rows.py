@@ -119,3 +119,26 @@ def test_a_document_row_downloads_and_verifies_with_the_pages_csrf_token(
     assert token and f'action="{reverse("orders:document_verify", args=[document.pk])}"' in row
     verified = client.post(reverse("orders:document_verify", args=[document.pk]))
     assert verified.status_code in (200, 302)
+
+
+def test_a_badge_names_each_state_as_its_model_does():
+    """state_badge reads the labels from a mapping kept per model: the same as
+    get_state_display() for every state of every model that has one."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.html import escape
+
+    from procurement.templatetags.procurement_tags import state_badge, state_labels
+
+    checked = 0
+    for model in apps.get_models():
+        try:
+            field = model._meta.get_field("state")
+        except FieldDoesNotExist:
+            continue
+        for value, _label in field.flatchoices:
+            instance = model(state=value)
+            assert state_labels(model)[value] == instance.get_state_display()
+            assert f">{escape(instance.get_state_display())}</p>" in state_badge(instance)
+            checked += 1
+    assert checked > 40  # orders, requests, consultations, contracts, phases, invoices…
