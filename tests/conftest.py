@@ -1,7 +1,10 @@
 import importlib
+import os
+import threading
 import warnings
 
 import pytest
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 from tests.factories import UserFactory
@@ -18,6 +21,20 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def _name_session(sender, connection, **kwargs):
+    """Each PostgreSQL session says which thread opened it during which test (application_name,
+    set on the driver's connection: no query of the test's own is added), so a session still
+    open at the end of the run names the test that left it."""
+    if connection.vendor == "postgresql":
+        opened = f"{threading.current_thread().name} {os.getenv('PYTEST_CURRENT_TEST', '')}"
+        connection.connection.execute(
+            "SELECT set_config('application_name', %s, false)", [opened[:63]]
+        )
+
+
+connection_created.connect(_name_session, dispatch_uid="tests-name-session")
 
 
 @pytest.fixture(scope="session", autouse=True)
