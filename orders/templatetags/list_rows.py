@@ -1,4 +1,4 @@
-"""The rows of the long lists (orders, requests, documents), built in Python.
+"""The rows of the long lists (orders, requests, documents, consultations), built in Python.
 
 A list page shows 25 rows of 8 to 11 cells. Through Django's template engine a row cost about
 180 µs: a dozen nodes and their lookups, a `{% url %}`, two `|date`, a badge tag. That was a
@@ -40,10 +40,10 @@ def day(value, dash=False):
     return value.strftime("%d/%m/%Y")
 
 
-def day_time(value):
-    """`value|date:"d/m/Y H:i"`."""
+def day_time(value, dash=False):
+    """`value|date:"d/m/Y H:i"`; "—" for none if dash."""
     if value is None:
-        return ""
+        return "—" if dash else ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.strftime("%d/%m/%Y %H:%M")
@@ -156,5 +156,38 @@ def document_rows(context, rows):
                 doc.filename,
             )
             for doc in rows
+        ),
+    )
+
+
+CONSULTATION_ROW = (
+    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
+)
+
+
+@register.simple_tag
+def consultation_rows(rows):
+    url, contract_url = _link("orders:consultation_detail"), _link("orders:contract_detail")
+
+    def contract(row):
+        awarded = getattr(row, "contract", None)  # none before the award
+        if awarded is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', contract_url(awarded.pk), awarded.number)
+
+    return format_html_join(
+        "\n",
+        CONSULTATION_ROW,
+        (
+            (
+                url(row.pk),
+                row.reference,
+                row.subject,
+                row.request.department.name,
+                day_time(row.deadline, dash=True),
+                contract(row),
+                state_badge(row),
+            )
+            for row in rows
         ),
     )

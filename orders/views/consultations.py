@@ -40,6 +40,15 @@ def consultation_list(request):
     consultations = (
         Consultation.objects.visible_to(request.user)
         .select_related("request__department", "agreement", "contract")
+        # What a row shows (orders/templatetags/list_rows.py: consultation_rows).
+        .only(
+            "subject",
+            "deadline",
+            "state",
+            "request__department__name",
+            "agreement__number_prefix",
+            "contract__number",
+        )
         .order_by("-created_at", "-pk")
     )
     page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -142,3 +142,31 @@ def test_a_badge_names_each_state_as_its_model_does():
             assert f">{escape(instance.get_state_display())}</p>" in state_badge(instance)
             checked += 1
     assert checked > 40  # orders, requests, consultations, contracts, phases, invoices…
+
+
+def test_a_consultation_row_links_its_contract_once_awarded(client, pilot35, buyer):
+    from orders.models import Consultation, SubsequentContract
+    from tests.factories import make_local_agreement
+    from tests.local_factories import make_consultation
+
+    make_local_agreement()
+    start = datetime.date(2027, 3, 1)
+    awarded = make_consultation(pilot35, buyer, "awarded", start=start)
+    draft = make_consultation(pilot35, buyer, start=start)
+    Consultation.objects.filter(pk=draft.pk).update(subject=HOSTILE, deadline=None)
+    contract = SubsequentContract.objects.get(consultation=awarded)
+    client.force_login(buyer)
+    rows = _rows(client.get(reverse("orders:consultation_list")).content.decode())
+    assert len(rows) == 2
+    cells = {
+        row: re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows
+    }  # newest first: the draft
+    draft_cells, awarded_cells = cells[rows[0]], cells[rows[1]]
+    assert draft_cells[0] == f'<a href="{draft.get_absolute_url()}">{draft.reference}</a>'
+    assert draft_cells[1] == "Cœur &amp; &lt;script&gt;alert(1)&lt;/script&gt; « bourg »"
+    assert draft_cells[2] == awarded.request.department.name
+    assert (draft_cells[3], draft_cells[4]) == ("—", "—")  # no deadline, no contract yet
+    assert awarded_cells[3] == timezone.localtime(awarded.deadline).strftime("%d/%m/%Y %H:%M")
+    assert awarded_cells[4] == f'<a href="{contract.get_absolute_url()}">{contract.number}</a>'
+    awarded.refresh_from_db()
+    assert awarded_cells[5].endswith(f">{awarded.get_state_display()}</p>")
