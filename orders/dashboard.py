@@ -113,8 +113,9 @@ def panels(queryset, *conditions, keys_first=True):
     return [Panel(rows=group) for group in grouped]
 
 
-# What an order's panel row shows (orders/_panel.html): the panels number and count thousands
-# of open orders before keeping ten, so their rows carry these columns only.
+# What an order's panel row shows (orders/_panel.html): a pilot's panels number and count
+# thousands of joined open orders before keeping ten (panels, keys_first=False), so their rows
+# carry these columns only.
 ORDER_PANEL_FIELDS = [
     "number",
     "state",

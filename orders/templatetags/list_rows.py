@@ -11,10 +11,11 @@ filters, headers and pagination stay in the templates.
 import datetime
 
 from django import template
+from django.template.defaultfilters import filesizeformat
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from procurement.templatetags.procurement_tags import euros, state_badge
 
@@ -31,22 +32,23 @@ def _link(name):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def day(value, dash=False):
+def day(value, dash=False, shown="%d/%m/%Y"):
     """`value|date:"d/m/Y"` (in the current time zone for a datetime); "—" for none if dash."""
     if value is None or value == "":
         return "—" if dash else ""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return value.strftime("%d/%m/%Y")
+    return value.strftime(shown)
 
 
 def day_time(value, dash=False):
-    """`value|date:"d/m/Y H:i"`; "—" for none if dash."""
-    if value is None:
-        return "—" if dash else ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.strftime("%d/%m/%Y %H:%M")
+    """`value|date:"d/m/Y H:i"`."""
+    return day(value, dash, "%d/%m/%Y %H:%M")
+
+
+def _rows(row_html, rows, cells):
+    """One `row_html` per row, filled with `cells(row)`, escaped (format_html)."""
+    return format_html_join("\n", row_html, (cells(row) for row in rows))
 
 
 ORDER_ROW = (
@@ -58,23 +60,20 @@ ORDER_ROW = (
 @register.simple_tag
 def order_rows(rows):
     url = _link("orders:order_detail")
-    return format_html_join(
-        "\n",
+    return _rows(
         ORDER_ROW,
-        (
-            (
-                url(row.pk),
-                row.display_number,
-                row.request.title,
-                row.request.department.name,
-                row.holder.name,
-                day(row.session_start, dash=True),
-                euros(row.total_excl_tax),
-                euros(row.total_incl_tax),
-                state_badge(row),
-                day(row.created_at),
-            )
-            for row in rows
+        rows,
+        lambda row: (
+            url(row.pk),
+            row.display_number,
+            row.request.title,
+            row.request.department.name,
+            row.holder.name,
+            day(row.session_start, dash=True),
+            euros(row.total_excl_tax),
+            euros(row.total_incl_tax),
+            state_badge(row),
+            day(row.created_at),
         ),
     )
 
@@ -88,23 +87,20 @@ REQUEST_ROW = (
 @register.simple_tag
 def request_rows(rows):
     url = _link("orders:request_detail")
-    return format_html_join(
-        "\n",
+    return _rows(
         REQUEST_ROW,
-        (
-            (
-                url(row.pk),
-                row.title,
-                row.get_format_display(),
-                row.department.name,
-                row.department.code,
-                ", ".join(c.name for c in row.collectivities.all()),
-                row.service.short_name,
-                day(row.created_at),
-                day(row.submitted_at, dash=True),
-                state_badge(row),
-            )
-            for row in rows
+        rows,
+        lambda row: (
+            url(row.pk),
+            row.title,
+            row.get_format_display(),
+            row.department.name,
+            row.department.code,
+            ", ".join(c.name for c in row.collectivities.all()),
+            row.service.short_name,
+            day(row.created_at),
+            day(row.submitted_at, dash=True),
+            state_badge(row),
         ),
     )
 
@@ -124,38 +120,28 @@ DOCUMENT_ROW = (
 
 @register.simple_tag(takes_context=True)
 def document_rows(context, rows):
-    from django.template.defaultfilters import filesizeformat
-
     download, verify = _link("orders:document_download"), _link("orders:document_verify")
-    token = context.get("csrf_token")  # as {% csrf_token %} renders it
-    csrf = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        if token and token != "NOTPROVIDED"
-        else mark_safe("")
-    )
-    return format_html_join(
-        "\n",
+    csrf = CsrfTokenNode().render(context)  # what {% csrf_token %} renders, once per page
+    return _rows(
         DOCUMENT_ROW,
-        (
-            (
-                doc.get_kind_display(),
-                doc.reference,
-                doc.version,
-                doc.owner.get_absolute_url(),
-                doc.owner_label,
-                doc.agreement.reference,
-                (doc.holder.name if doc.holder else "") or "—",
-                day_time(doc.created_at),
-                (doc.created_by.get_full_name() if doc.created_by else "") or "Système",
-                filesizeformat(doc.size),
-                doc.sha256,
-                download(doc.pk),
-                doc.filename,
-                verify(doc.pk),
-                csrf,
-                doc.filename,
-            )
-            for doc in rows
+        rows,
+        lambda doc: (
+            doc.get_kind_display(),
+            doc.reference,
+            doc.version,
+            doc.owner.get_absolute_url(),
+            doc.owner_label,
+            doc.agreement.reference,
+            (doc.holder.name if doc.holder else "") or "—",
+            day_time(doc.created_at),
+            (doc.created_by.get_full_name() if doc.created_by else "") or "Système",
+            filesizeformat(doc.size),
+            doc.sha256,
+            download(doc.pk),
+            doc.filename,
+            verify(doc.pk),
+            csrf,
+            doc.filename,
         ),
     )
 
@@ -175,19 +161,16 @@ def consultation_rows(rows):
             return "—"
         return format_html('<a href="{}">{}</a>', contract_url(awarded.pk), awarded.number)
 
-    return format_html_join(
-        "\n",
+    return _rows(
         CONSULTATION_ROW,
-        (
-            (
-                url(row.pk),
-                row.reference,
-                row.subject,
-                row.request.department.name,
-                day_time(row.deadline, dash=True),
-                contract(row),
-                state_badge(row),
-            )
-            for row in rows
+        rows,
+        lambda row: (
+            url(row.pk),
+            row.reference,
+            row.subject,
+            row.request.department.name,
+            day_time(row.deadline, dash=True),
+            contract(row),
+            state_badge(row),
         ),
     )

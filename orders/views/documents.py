@@ -20,12 +20,9 @@ from ..filters import DocumentFilter
 from ..models import Document
 from .requests import PAGE_SIZE
 
-REGISTER_QUERYSET = Document.objects.without_content().select_related(
-    "agreement", "holder", "created_by", "purchase_order", "contract", "consultation"
-)
-
 # What a row of the register shows (orders/document_register.html): the owner's link and
-# label, not every column of the seven tables joined.
+# label, not every column of the seven tables joined. The register's own queryset gives only
+# the page's keys and the count: it needs no join.
 REGISTER_ROWS = Document.objects.select_related(
     "agreement", "holder", "created_by", "purchase_order", "contract", "consultation"
 ).only(
@@ -50,7 +47,7 @@ REGISTER_ROWS = Document.objects.select_related(
 def document_register(request):
     filterset = DocumentFilter(
         request.GET or None,
-        queryset=REGISTER_QUERYSET.registered_for(request.user).order_by("-created_at", "-pk"),
+        queryset=Document.objects.registered_for(request.user).order_by("-created_at", "-pk"),
     )
     # Documents are only ever added: for those who read all of them, the latest one marks
     # every change their count can see. Others' scope follows their orders, contracts and

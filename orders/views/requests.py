@@ -54,9 +54,8 @@ def request_list(request):
     filterset = RequestFilter(
         request.GET or None,
         request=request,
-        queryset=TeamRequest.objects.visible_to(request.user)
-        .select_related("department", "service")
-        .prefetch_related("collectivities"),
+        # The keys and the count only: the rows are read from LIST_ROWS.
+        queryset=TeamRequest.objects.visible_to(request.user),
     )
     queryset = ordered(filterset, TeamRequest._meta.ordering)
     key = filterset.count_key()
