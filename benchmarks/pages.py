@@ -64,6 +64,12 @@ def page_list(rows):
             reverse("orders:document_register") + f"?page={DEEP_PAGE}",
             BUDGET_LIST,
         ),
+        (
+            "registre des documents (pilote)",
+            "pilote35",
+            reverse("orders:document_register"),
+            BUDGET_LIST,
+        ),
         ("experts", "acheteur", reverse("teams:expert_list"), BUDGET_LIST),
         ("accords-cadres", "acheteur", reverse("agreements:list"), BUDGET_LIST),
         ("mes exports", "finance", reverse("exports:list"), BUDGET_LIST),

@@ -5,6 +5,7 @@ templates and tests all read that one dict, so a page never offers what the serv
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .models import Role
 
@@ -18,6 +19,18 @@ def is_authenticated(user):
 
 def reads_everything(user):
     return is_authenticated(user) and (user.role in READ_ALL_ROLES or user.is_superuser)
+
+
+def service_scope(user, request="request"):
+    """The rows this user reads, as a condition on the request they hang from (`request`, a
+    path to it): every row for those who read everything, their own service's for a pilot;
+    None: no row at all. What `visible_to` applies to orders, contracts and consultations, and
+    what the document register applies through its joins."""
+    if reads_everything(user):
+        return Q()
+    if is_authenticated(user) and user.service_id:
+        return Q(**{f"{request}__service_id": user.service_id})
+    return None
 
 
 def is_buyer(user):

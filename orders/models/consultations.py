@@ -48,11 +48,8 @@ ENDED_CONSULTATION_STATES = [ConsultationState.UNSUCCESSFUL, ConsultationState.C
 class ConsultationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """DGALN staff read every consultation; a pilot, those of their service's requests."""
-        if roles.reads_everything(user):
-            return self
-        if roles.is_authenticated(user) and user.service_id:
-            return self.filter(request__service_id=user.service_id)
-        return self.none()
+        scope = roles.service_scope(user)
+        return self.none() if scope is None else self.filter(scope)
 
 
 class Consultation(FSMModelMixin, models.Model):

@@ -27,11 +27,8 @@ MAX_QUANTITY = Decimal("1000")
 
 class PurchaseOrderQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if roles.reads_everything(user):
-            return self
-        if roles.is_authenticated(user) and user.service_id:
-            return self.filter(request__service_id=user.service_id)
-        return self.none()
+        scope = roles.service_scope(user)
+        return self.none() if scope is None else self.filter(scope)
 
 
 def deliverable_path(instance, filename):

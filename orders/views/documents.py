@@ -11,13 +11,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from procurement import audit, clock, roles
-from procurement.markers import latest_change
+from procurement.markers import history_model, latest_change
 from procurement.pagination import DeferredJoinPaginator, count_key
 from procurement.web import download
 
 from .. import decp
 from ..filters import DocumentFilter
-from ..models import Document
+from ..models import Consultation, Document
 from .requests import PAGE_SIZE
 
 # What a row of the register shows (orders/document_register.html): the owner's link and
@@ -49,16 +49,14 @@ def document_register(request):
         request.GET or None,
         queryset=Document.objects.registered_for(request.user).order_by("-created_at", "-pk"),
     )
-    # Documents are only ever added: for those who read all of them, the latest one marks
-    # every change their count can see. Others' scope follows their orders, contracts and
-    # awarded consultations: counted each time.
+    # Documents are only ever added, and the count is kept under the latest one. A document
+    # enters a reader's scope as it is added, save an evaluation report, which a pilot reads
+    # once the consultation is awarded: a change of a consultation marks that too.
     user = request.user
-    reads_all = roles.is_buyer(user) or roles.is_admin(user)
-    key = (
-        count_key("register", user, request.GET, latest_change((Document, "pk", "created_at")))
-        if reads_all
-        else None
-    )
+    markers = [(Document, "pk", "created_at")]
+    if not (roles.is_buyer(user) or roles.is_admin(user)):
+        markers.append((history_model(Consultation), "history_id", "history_date"))
+    key = count_key("register", user, request.GET, latest_change(*markers))
     page = DeferredJoinPaginator(
         filterset.qs, PAGE_SIZE, count_key=key, rows=REGISTER_ROWS
     ).get_page(request.GET.get("page"))

@@ -81,7 +81,7 @@ def test_a_list_count_is_kept_until_what_it_counts_changes(client, pilot35, buye
     assert _counts_rows(client, issued) == (2, False)
 
 
-def test_a_searched_list_and_a_pilots_register_are_counted_each_time(
+def test_a_searched_list_is_counted_each_time_and_the_register_is_kept(
     client, pilot35, buyer, finance
 ):
     make_agreement()
@@ -94,7 +94,28 @@ def test_a_searched_list_and_a_pilots_register_are_counted_each_time(
     assert _counts_rows(client, register) == (1, False)
     client.force_login(pilot35)
     assert _counts_rows(client, register) == (1, True)
-    assert _counts_rows(client, register) == (1, True)
+    assert _counts_rows(client, register) == (1, False)  # kept, under the pilot's scope
+
+
+def test_a_pilots_register_is_counted_again_when_a_consultation_is_decided(client, pilot35, buyer):
+    """The evaluation report enters a pilot's register when the consultation is awarded: a
+    change of state, not a new document, which the consultations' marker follows."""
+    from orders.models import Consultation, Document, DocumentKind
+    from tests.factories import make_local_agreement
+    from tests.local_factories import make_consultation
+
+    make_local_agreement(holders=3)
+    consultation = make_consultation(pilot35, buyer, "awarded")
+    report = Document.objects.get(consultation=consultation, kind=DocumentKind.EVALUATION_REPORT)
+    client.force_login(pilot35)
+    register = reverse("orders:document_register")
+    count, _ = _counts_rows(client, register)
+    assert report.pk in {row.pk for row in client.get(register).context["page_obj"]}
+    Consultation.objects.filter(pk=consultation.pk).update(state="evaluating")
+    consultation.refresh_from_db()
+    consultation.save()  # a change writes its history row, which moves the marker
+    assert _counts_rows(client, register) == (count - 1, True)
+    assert _counts_rows(client, register) == (count - 1, False)
 
 
 def test_requests_are_counted_again_after_a_request_changes(client, pilot35, buyer):
