@@ -26,11 +26,13 @@ from pathlib import Path
 from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from framework_agreements.models import CommitmentEntry
 from procurement import clock, roles
-from procurement.markers import KEPT_SECONDS, history_model, latest
+from procurement.markers import KEPT_SECONDS, history_model, kept, latest
 
 from .enums import AtelierFormat, RequestState
 from .models import TeamRequest
@@ -96,6 +98,10 @@ def _kept(key, marker, compute):
     return cache.get_or_set(name, compute, timeout=KEPT_SECONDS)
 
 
+def _readers(user):
+    return "all" if roles.reads_everything(user) else f"service-{user.service_id}"
+
+
 def ateliers_by_department(user, marker=None):
     """One row per department with ateliers this user may see (one query, none when the
     requests have not changed since the last count for the same readers)."""
@@ -109,9 +115,8 @@ def ateliers_by_department(user, marker=None):
             .order_by("department__code")
         )
 
-    readers = "all" if roles.reads_everything(user) else f"service-{user.service_id}"
     rows = {}
-    for c in _kept(("departments", readers), marker, compute):
+    for c in _kept(("departments", _readers(user)), marker, compute):
         row = rows.setdefault(
             c["department__code"],
             DepartmentRow(c["department_id"], c["department__code"], c["department__name"]),
@@ -204,6 +209,27 @@ def consumption(agreements, today=None):
             points.append((month, running))
         series.append(chart(agreement, points))
     return series
+
+
+def rendered_picture(user, agreements, rows, charts):
+    """The map and the chart's HTML (orders/_france_map.html, orders/_ceiling_chart.html),
+    kept under the markers and the totals their figures are kept under, and the day (the
+    chart runs to this month): drawing a hundred departments and ten years of months took
+    longer than reading their figures."""
+
+    def render():
+        context = {"atlas": france_map(rows), "atlas_rows": rows, "charts": charts}
+        return str(render_to_string("orders/_national_picture.html", context))
+
+    first = agreements[0] if agreements else None
+    markers = [getattr(first, name, None) for name in ("requests_marker", "ledger_marker")]
+    totals = [f"{a.pk}:{a.committed_amount}" for a in agreements]
+    key = (
+        None
+        if None in markers
+        else (_readers(user), *map(str, markers), *totals, clock.today().isoformat())
+    )
+    return mark_safe(kept("national-picture", key, render))
 
 
 # The chart's drawing box (SVG user units) and its margins for the axes' labels.

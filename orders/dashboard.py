@@ -336,6 +336,5 @@ def dashboard_context(user):
                 ),
                 ("Ateliers Flash en cours sur mon territoire", "orders", running),
             ],
-            "can_create_request": True,
         }
-    return {"todo": [], "watch": [], "is_admin": True}
+    return {"todo": [], "watch": []}

@@ -7,24 +7,38 @@ from framework_agreements import ceiling
 from framework_agreements.models import FrameworkAgreement
 from procurement import roles
 
-from .. import atlas
-from ..dashboard import dashboard_context
+from .. import atlas, kept_panels
 
 
 @login_required
 def dashboard(request):
-    national = roles.is_buyer(request.user) or roles.is_finance(request.user)
+    user = request.user
+    national = roles.is_buyer(user) or roles.is_finance(user)
     agreements = FrameworkAgreement.objects.order_by("-start_date")
-    agreements = list(atlas.with_markers(agreements) if national else agreements)
-    context = {"agreement_rows": ceiling.with_figures(agreements)}
+    # The agreements carry the change markers of the map, the chart and the panels: one
+    # query, and none more while nothing they show has changed (atlas.with_markers,
+    # kept_panels.rendered_panels).
+    agreements = kept_panels.with_markers(
+        atlas.with_markers(agreements) if national else agreements
+    )
+    agreements = list(agreements)
+    context = {
+        "agreement_rows": ceiling.with_figures(agreements),
+        "panels": kept_panels.rendered_panels(
+            user, kept_panels.panels_marker(agreements[0]) if agreements else None
+        ),
+        "can_create_request": roles.is_pilot(user),
+        "is_admin": not (national or roles.is_pilot(user)),
+    }
     if national:
-        # The national picture: ateliers on the map, ceilings over time (two queries, none
-        # while the requests and the ledger are unchanged: atlas.with_markers).
+        # The national picture: ateliers on the map, ceilings over time, drawn once for the
+        # markers their figures are kept under (atlas.rendered_picture).
         marker = agreements[0].requests_marker if agreements else None
-        rows = atlas.ateliers_by_department(request.user, marker)
+        rows = atlas.ateliers_by_department(user, marker)
+        charts = atlas.consumption(agreements)
         context.update(
-            atlas=atlas.france_map(rows), atlas_rows=rows, charts=atlas.consumption(agreements)
+            atlas_rows=rows,
+            charts=charts,
+            picture=atlas.rendered_picture(user, agreements, rows, charts),
         )
-    context.update(dashboard_context(request.user))
-    context["todo_total"] = sum(rows.total for _title, _kind, rows in context["todo"])
     return render(request, "orders/dashboard.html", context)
