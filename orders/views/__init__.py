@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from framework_agreements import ceiling
-from framework_agreements.models import FrameworkAgreement
 from procurement import roles
 
 from .. import atlas, kept_panels
@@ -14,14 +13,10 @@ from .. import atlas, kept_panels
 def dashboard(request):
     user = request.user
     national = roles.is_buyer(user) or roles.is_finance(user)
-    agreements = FrameworkAgreement.objects.order_by("-start_date")
     # The agreements carry the change markers of the map, the chart and the panels: one
     # query, and none more while nothing they show has changed (atlas.with_markers,
     # kept_panels.rendered_panels).
-    agreements = kept_panels.with_markers(
-        atlas.with_markers(agreements) if national else agreements
-    )
-    agreements = list(agreements)
+    agreements = kept_panels.dashboard_agreements(national)
     context = {
         "agreement_rows": ceiling.with_figures(agreements),
         "panels": kept_panels.rendered_panels(
