@@ -11,6 +11,7 @@ import functools
 import hashlib
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Subquery
 
 KEPT_SECONDS = 300
@@ -29,12 +30,25 @@ def latest(model, order, value):
     return Subquery(model.objects.order_by(f"-{order}").values(value)[:1])
 
 
-def latest_change(*sources):
-    """When each source (model, order field, value field) last changed, in one query. None
-    when the first source is empty: no marker, nothing kept."""
+@functools.cache
+def _statement(sources, vendor):
     (model, order, value), *others = sources
     extra = {f"marker_{index}": latest(*source) for index, source in enumerate(others)}
-    row = model.objects.order_by(f"-{order}").annotate(**extra).values_list(value, *extra).first()
+    queryset = model.objects.order_by(f"-{order}").annotate(**extra)
+    return queryset.values_list(value, *extra)[:1].query.sql_with_params()
+
+
+def latest_change(*sources):
+    """When each source (model, order field, value field) last changed, in one query. None
+    when the first source is empty: no marker, nothing kept.
+
+    The statement depends on the sources only: it is built once per process (building and
+    compiling it cost as much as running it, on every list view). Its values are a key, not
+    data: they are read as the driver gives them."""
+    sql, params = _statement(tuple(sources), connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     return None if row is None else "|".join(map(str, row))
 
 

@@ -12,9 +12,13 @@ Counting ten years of rows for the caption and the page numbers is the list's sl
 (every row of the user's scope, on each page view). Given a change marker
 (`markers.latest_change`: when the rows the list filters on last changed), the count is kept
 in the cache under the reader's scope, the filters and that marker (`count_key`): a change
-moves the marker and the next view counts afresh. The rows shown are always read afresh;
-only the count can lag, within the bound the markers give (procurement/markers.py).
+moves the marker and the next view counts afresh. A page's rendered rows are kept under the
+same key, the order and the page (`rows_key`, orders/templatetags/list_rows.py): the page's
+rows are read only when rendered (`PageRows`). What no marker follows (a holder's or a
+department's name) can lag, within the bound the markers give (procurement/markers.py).
 """
+
+from collections.abc import Sequence
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -47,10 +51,38 @@ class DeferredJoinPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        source = self.object_list if self.rows is None else self.rows
+        return self._get_page(PageRows(self, bottom, top), number, self)
+
+    def rows_key(self, number):
+        """The key a page's rendered rows can be kept under: the count's (the reader, the
+        filters, the change markers of what the rows show), the order and the page. None
+        without a count key."""
+        if self.count_key is None:
+            return None
+        order = tuple(map(str, self.object_list.query.order_by))
+        return (self.object_list.db, self.count_key, order, number)
+
+
+class PageRows(Sequence):
+    """A page's rows, read when first used: the page's keys in the list's order, then the
+    rows by key. A page whose rendered rows are kept (list_rows) reads neither."""
+
+    def __init__(self, paginator, bottom, top):
+        self.paginator, self.bottom, self.top = paginator, bottom, top
+
+    @cached_property
+    def rows(self):
+        paginator = self.paginator
+        ids = list(paginator.object_list.values_list("pk", flat=True)[self.bottom : self.top])
+        source = paginator.object_list if paginator.rows is None else paginator.rows
         rows = {row.pk: row for row in source.order_by().filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        return self.rows[index]
 
 
 def count_key(name, user, data, *markers, ignore=("sort", "page")):

@@ -16,7 +16,9 @@ from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from procurement.markers import kept
 from procurement.templatetags.procurement_tags import euros, state_badge
 
 register = template.Library()
@@ -46,9 +48,20 @@ def day_time(value, dash=False):
     return day(value, dash, "%d/%m/%Y %H:%M")
 
 
-def _rows(row_html, rows, cells):
-    """One `row_html` per row, filled with `cells(row)`, escaped (format_html)."""
-    return format_html_join("\n", row_html, (cells(row) for row in rows))
+def _rows(row_html, page, cells):
+    """One `row_html` per row of `page`, filled with `cells(row)`, escaped (format_html).
+
+    Kept in the cache under the page's rows key (pagination.DeferredJoinPaginator.rows_key:
+    the reader, the filters, the change markers of what the rows show, the order, the page):
+    while nothing they show has changed, the page reads and renders no row."""
+    paginator = getattr(page, "paginator", None)
+    rows_key = getattr(paginator, "rows_key", None)
+    key = None if rows_key is None else rows_key(page.number)
+
+    def render():
+        return str(format_html_join("\n", row_html, (cells(row) for row in page)))
+
+    return mark_safe(kept("list-rows", None if key is None else (row_html, key), render))
 
 
 ORDER_ROW = (
@@ -118,11 +131,14 @@ DOCUMENT_ROW = (
 )
 
 
+# Where each row's verify form takes the session's CSRF token.
+CSRF_SLOT = mark_safe("<!-- csrf -->")
+
+
 @register.simple_tag(takes_context=True)
 def document_rows(context, rows):
     download, verify = _link("orders:document_download"), _link("orders:document_verify")
-    csrf = CsrfTokenNode().render(context)  # what {% csrf_token %} renders, once per page
-    return _rows(
+    rows = _rows(
         DOCUMENT_ROW,
         rows,
         lambda doc: (
@@ -140,10 +156,13 @@ def document_rows(context, rows):
             download(doc.pk),
             doc.filename,
             verify(doc.pk),
-            csrf,
+            CSRF_SLOT,
             doc.filename,
         ),
     )
+    # The token is the session's: filled in after the rows are kept, once per page (what
+    # {% csrf_token %} renders).
+    return mark_safe(rows.replace(CSRF_SLOT, CsrfTokenNode().render(context)))
 
 
 CONSULTATION_ROW = (

@@ -30,8 +30,9 @@ def test_request_list_queries_do_not_grow_with_rows(
     # its rows by id, collectivities (prefetch), departments (filter select)
     with django_assert_num_queries(8):
         client.get(url)
-    # Unchanged since: the count and the filter fields are kept (no count, no departments).
-    assert _count(client, url) == few - 2 == 6
+    # Unchanged since: the count, the filter fields and the page's rows are kept: session,
+    # user, marker.
+    assert _count(client, url) == 3 < few
 
 
 def test_order_list_queries_do_not_grow_with_rows(
@@ -49,9 +50,9 @@ def test_order_list_queries_do_not_grow_with_rows(
     # selects)
     with django_assert_num_queries(8):
         client.get(url)
-    # Unchanged since: the count and the filter fields are kept (no count, no departments, no
-    # holders): session, user, marker, the page's ids, its rows.
-    assert _count(client, url) == few - 3 == 5
+    # Unchanged since: the count, the filter fields and the page's rows are kept (no count,
+    # no departments, no holders, no ids, no rows): session, user, marker.
+    assert _count(client, url) == 3 < few
 
 
 def test_dashboard_and_agreement_pages_do_not_grow_with_rows(client, pilot35, buyer, finance):

@@ -1,5 +1,7 @@
 """The deferred-join paginator gives Django's pages, row for row, at a constant query count."""
 
+import re
+
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
@@ -170,3 +172,74 @@ def test_the_filter_fields_are_kept_with_the_count(client, pilot35, buyer, finan
     order.save()  # its history row moves the marker
     assert _holder_select(client, url) == ([("", " selected"), (str(other.pk), "")], True)
     assert _holder_select(client, url)[1] is False
+
+
+def _rows_read(client, url):
+    """(the page's HTML, whether the view read the page's keys or rows)."""
+    from orders.models import PurchaseOrder
+
+    table = f'FROM "{PurchaseOrder._meta.db_table}"'
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    read = any(table in q["sql"] and "COUNT(" not in q["sql"] for q in ctx.captured_queries)
+    tbody = re.search(r"<tbody>.*</tbody>", response.content.decode(), re.S).group(0)
+    return tbody, read
+
+
+def test_a_pages_rows_are_kept_until_what_they_show_changes(client, pilot35, buyer, finance):
+    """Unchanged, a page's rows are neither read nor rendered again; each sort and each page
+    has its own; a change they show is on the next view; a searched list reads them each
+    time."""
+    from orders.models import PurchaseOrder
+
+    make_agreement()
+    orders = [fast_order(pilot35, buyer, finance, state=OrderState.ISSUED) for _ in range(3)]
+    client.force_login(buyer)
+    url = reverse("orders:order_list")
+    html, read = _rows_read(client, url)
+    assert read and all(order.display_number in html for order in orders)
+    again, read = _rows_read(client, url)
+    assert not read and again == html
+    by_amount, read = _rows_read(client, url + "?sort=amount")
+    assert read and by_amount != html  # another order, its own rows
+    order = PurchaseOrder.objects.get(pk=orders[0].pk)
+    PurchaseOrder.objects.filter(pk=order.pk).update(state=OrderState.CANCELLED)
+    order.refresh_from_db()
+    order.save()  # a change writes its history row, which moves the marker
+    changed, read = _rows_read(client, url)
+    assert read and changed != html and "Annulé" in changed
+    searched = url + "?q=" + orders[1].number
+    assert _rows_read(client, searched)[1] and _rows_read(client, searched)[1]
+
+
+def test_the_registers_kept_rows_carry_each_sessions_own_token(buyer, pilot35, finance):
+    """The rendered rows are kept per reader, not per session: the verify forms' CSRF token is
+    filled in on each view, so a second session's « Vérifier » posts with its own."""
+    from django.test import Client
+
+    make_agreement()
+    fast_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    from orders.models import Document
+    from tests.factories import make_order
+
+    make_order(pilot35, buyer, finance, state=OrderState.ISSUED)
+    document = Document.objects.latest("pk")
+    url = reverse("orders:document_register")
+    tokens = []
+    for _ in range(2):
+        session = Client(enforce_csrf_checks=True)
+        session.force_login(buyer)
+        html = session.get(url).content.decode()
+        form = re.search(
+            r'<form method="post" action="%s">.*?</form>'
+            % reverse("orders:document_verify", args=[document.pk]),
+            html,
+            re.S,
+        ).group(0)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        verify = reverse("orders:document_verify", args=[document.pk])
+        response = session.post(verify, {"csrfmiddlewaretoken": token})
+        assert response.status_code == 302, response.status_code  # not 403
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
