@@ -1,11 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from . import audit, roles
 from .forms import AuditFilterForm, PasswordChangeForm
+from .markers import latest_change
 from .models import AuditEvent
+from .pagination import DeferredJoinPaginator, count_key
 
 PAGE_SIZE = 50
 
@@ -35,9 +36,12 @@ def audit_log(request):
             events = events.filter(at__date__gte=data["start"])
         if data["end"]:
             events = events.filter(at__date__lte=data["end"])
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Events are only ever added: the latest marks every change the count and the rows
+    # can see.
+    key = count_key("journal", request.user, request.GET, latest_change((AuditEvent, "pk", "at")))
+    page = DeferredJoinPaginator(events, PAGE_SIZE, count_key=key).get_page(request.GET.get("page"))
     return render(
         request,
         "procurement/audit_log.html",
-        {"form": form, "page_obj": page},
+        {"form": form, "page_obj": page, "count_key": key},
     )

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from exports.delivery import deliver
 from framework_agreements.models.agreements import add_months
 from procurement import clock, roles
+from procurement.markers import history_model, latest_change
+from procurement.pagination import DeferredJoinPaginator, count_key
 from procurement.web import export
 
 from . import exports, services
@@ -46,13 +47,19 @@ def expert_list(request):
             queryset = queryset.filter(holder=form.cleaned_data["holder"])
         if form.cleaned_data["profession"]:
             queryset = queryset.filter(professions=form.cleaned_data["profession"])
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A change of an expert (their professions saved with them) writes a history row.
+    marker = latest_change((history_model(Expert), "history_id", "history_date"))
+    key = count_key("experts", request.user, request.GET, marker)
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE, count_key=key).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "teams/expert_list.html",
         {
             "form": form,
             "page_obj": page,
+            "count_key": key,
             "can_manage": roles.is_reference_data_manager(request.user),
         },
     )

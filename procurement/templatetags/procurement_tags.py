@@ -152,3 +152,28 @@ def filter_fields(form, key=None, wide=("q",), skip=("sort",)):
         )
 
     return mark_safe(kept("filter-fields", key, render))
+
+
+class KeptRowsNode(template.Node):
+    def __init__(self, nodelist, page):
+        self.nodelist, self.page = nodelist, page
+
+    def render(self, context):
+        page = self.page.resolve(context)
+        rows_key = getattr(getattr(page, "paginator", None), "rows_key", None)
+        key = None if rows_key is None else rows_key(page.number)
+        return mark_safe(kept("list-rows", key, lambda: str(self.nodelist.render(context))))
+
+
+@register.tag
+def kept_rows(parser, token):
+    """{% kept_rows page_obj %}…{% endkept_rows %}: the rows of a page rendered once and kept
+    under the page's rows key (pagination.DeferredJoinPaginator.rows_key: the reader, the
+    filters, the change markers of what the rows show, the order, the page); rendered on
+    every view without one. The block must hold nothing a session owns (no CSRF token)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("kept_rows takes the page: {% kept_rows page_obj %}")
+    nodelist = parser.parse(("endkept_rows",))
+    parser.delete_first_token()
+    return KeptRowsNode(nodelist, parser.compile_filter(bits[1]))

@@ -231,14 +231,10 @@ def test_the_registers_kept_rows_carry_each_sessions_own_token(buyer, pilot35, f
         session = Client(enforce_csrf_checks=True)
         session.force_login(buyer)
         html = session.get(url).content.decode()
-        form = re.search(
-            r'<form method="post" action="%s">.*?</form>'
-            % reverse("orders:document_verify", args=[document.pk]),
-            html,
-            re.S,
-        ).group(0)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
         verify = reverse("orders:document_verify", args=[document.pk])
+        form = re.search(rf'<form method="post" action="{verify}">.*?</form>', html, re.S)
+        form = form.group(0)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
         response = session.post(verify, {"csrfmiddlewaretoken": token})
         assert response.status_code == 302, response.status_code  # not 403
         tokens.append(token)
