@@ -131,6 +131,18 @@ DATABASES = {
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), debug=DEBUG
     )
 }
+# What the pages keep under change markers (procurement/markers.py): list counts, filter
+# fields and rows, dashboard panels, the map and the chart. Each key carries its markers, so
+# each process keeps its own and none is ever stale beyond markers.KEPT_SECONDS. Django's
+# default of 300 entries would drop a dashboard's panels as soon as a few dozen users browse
+# a few lists. The largest entry is a page's rows (about 30 kB): 2 000 of them would be 60 MB
+# per process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", "2000")},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "procurement.User"
 
