@@ -1,5 +1,7 @@
 """List pages run a constant number of queries, whatever the number of rows."""
 
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -213,6 +215,7 @@ def test_the_dashboard_reads_its_aggregates_once_and_afresh_after_a_change(clien
     from decimal import Decimal
 
     from framework_agreements import ceiling
+    from procurement.templatetags.procurement_tags import euros
 
     agreement = make_agreement()
     make_request(pilot35, state="submitted")
@@ -235,9 +238,16 @@ def test_the_dashboard_reads_its_aggregates_once_and_afresh_after_a_change(clien
     assert _count(client, "/") == 3 < first
 
     def figures():
-        context = client.get("/").context
+        """The chart's last total and the map's ateliers, as computed and as drawn (the
+        map's table, the chart's title: their HTML is kept too, atlas.rendered_picture)."""
+        response = client.get("/")
+        context, html = response.context, response.content.decode()
         chart = next(c for c in context["charts"] if c["agreement"].pk == agreement.pk)
-        return chart["last"], sum(row.total for row in context["atlas_rows"])
+        drawn = re.search(r"Ille-et-Vilaine \(35\)</a></th><td[^>]*>(\d+)</td>", html)
+        title = re.escape(agreement.reference) + " à la fin de chaque mois, jusqu'à ([^H]+) HT"
+        assert int(drawn.group(1)) == sum(row.total for row in context["atlas_rows"])
+        assert re.search(title, html).group(1) == euros(chart["last"])
+        return chart["last"], int(drawn.group(1))
 
     committed, ateliers = figures()
     commit("1234.00", "TEST-2")
