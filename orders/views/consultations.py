@@ -4,7 +4,6 @@ comes from the consultation's abilities."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from framework_agreements.models import Holder
 from procurement import audit, clock, roles
+from procurement.markers import history_model, latest_change
+from procurement.pagination import DeferredJoinPaginator, count_key
 from procurement.web import action_forms, attempt, errors_text, run_action
 
 from .. import services
@@ -23,7 +24,14 @@ from ..forms.consultations import (
     ScoreForm,
     SubmissionForm,
 )
-from ..models import Consultation, ConsultationState, Document, Invitation, Offer
+from ..models import (
+    Consultation,
+    ConsultationState,
+    Document,
+    Invitation,
+    Offer,
+    SubsequentContract,
+)
 from ..timeline import timeline
 from .requests import PAGE_SIZE, get_request_for_user
 
@@ -51,7 +59,16 @@ def consultation_list(request):
         )
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A row changes with its consultation or, once awarded, its contract: each change writes
+    # a history row.
+    marker = latest_change(
+        (history_model(Consultation), "history_id", "history_date"),
+        (history_model(SubsequentContract), "history_id", "history_date"),
+    )
+    key = count_key("consultations", request.user, request.GET, marker)
+    page = DeferredJoinPaginator(consultations, PAGE_SIZE, count_key=key).get_page(
+        request.GET.get("page")
+    )
     return render(request, "orders/consultation_list.html", {"page_obj": page})
 
 

@@ -55,3 +55,30 @@ def test_the_expert_directory_rows_are_kept_until_an_expert_changes(client, buye
     ExpertFactory(last_name="Nouveau")
     rows, read = _view(client, url, Expert)
     assert read and "Nouveau" in rows
+
+
+def test_the_consultation_list_rows_are_kept_until_a_consultation_or_its_contract_changes(
+    client, pilot35, buyer
+):
+    from orders.models import Consultation, SubsequentContract
+    from tests.factories import make_local_agreement
+    from tests.local_factories import make_consultation
+
+    make_local_agreement(holders=3)
+    consultation = make_consultation(pilot35, buyer, "awarded")
+    contract = SubsequentContract.objects.get(consultation=consultation)
+    client.force_login(buyer)
+    url = reverse("orders:consultation_list")
+    rows, read = _view(client, url, Consultation)
+    assert read and consultation.subject in rows and contract.number in rows
+    assert _view(client, url, Consultation) == (rows, False)
+    Consultation.objects.filter(pk=consultation.pk).update(subject="Objet modifié")
+    consultation.refresh_from_db()
+    consultation.save()  # a change writes its history row, which moves the marker
+    rows, read = _view(client, url, Consultation)
+    assert read and "Objet modifié" in rows
+    SubsequentContract.objects.filter(pk=contract.pk).update(number="LOCAL-2099-0042")
+    contract.refresh_from_db()
+    contract.save()
+    rows, read = _view(client, url, Consultation)
+    assert read and "LOCAL-2099-0042" in rows
