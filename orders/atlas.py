@@ -28,11 +28,10 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from framework_agreements.models import CommitmentEntry
 from procurement import clock, roles
-from procurement.markers import KEPT_SECONDS, history_model, kept, latest
+from procurement.markers import KEPT_SECONDS, history_model, kept_html, latest
 
 from .enums import AtelierFormat, RequestState
 from .models import TeamRequest
@@ -211,25 +210,26 @@ def consumption(agreements, today=None):
     return series
 
 
-def rendered_picture(user, agreements, rows, charts):
+def rendered_picture(user, agreements):
     """The map and the chart's HTML (orders/_france_map.html, orders/_ceiling_chart.html),
-    kept under the markers and the totals their figures are kept under, and the day (the
-    chart runs to this month): drawing a hundred departments and ten years of months took
-    longer than reading their figures."""
-
-    def render():
-        context = {"atlas": france_map(rows), "atlas_rows": rows, "charts": charts}
-        return str(render_to_string("orders/_national_picture.html", context))
-
+    kept under the markers and the totals their figures are kept under (with_markers), and
+    the day (the chart runs to this month): drawing a hundred departments and ten years of
+    months took longer than reading their figures, which are read only to draw them."""
     first = agreements[0] if agreements else None
     markers = [getattr(first, name, None) for name in ("requests_marker", "ledger_marker")]
+
+    def render():
+        rows = ateliers_by_department(user, markers[0])
+        context = {"atlas": france_map(rows), "atlas_rows": rows, "charts": consumption(agreements)}
+        return render_to_string("orders/_national_picture.html", context)
+
     totals = [f"{a.pk}:{a.committed_amount}" for a in agreements]
     key = (
         None
         if None in markers
         else (_readers(user), *map(str, markers), *totals, clock.today().isoformat())
     )
-    return mark_safe(kept("national-picture", key, render))
+    return kept_html("national-picture", key, render)
 
 
 # The chart's drawing box (SVG user units) and its margins for the axes' labels.

@@ -6,12 +6,13 @@ import functools
 from django.db import connection
 from django.db.models import F, Func, Subquery
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
+from framework_agreements.models import FrameworkAgreement
 from notifications.models import MessageStatus, OutgoingMessage
 from procurement import clock
-from procurement.markers import history_model, kept, latest
+from procurement.markers import history_model, kept_html, latest, reader
 
+from . import atlas
 from .dashboard import dashboard_context
 from .models import (
     Consultation,
@@ -58,10 +59,6 @@ def with_markers(queryset):
 
 @functools.cache
 def _agreements_statement(national, vendor):
-    from framework_agreements.models import FrameworkAgreement
-
-    from . import atlas
-
     agreements = FrameworkAgreement.objects.order_by("-start_date")
     agreements = with_markers(atlas.with_markers(agreements) if national else agreements)
     return agreements.query.sql_with_params()
@@ -72,8 +69,6 @@ def dashboard_agreements(national):
     the map's and the chart's (atlas.with_markers). The statement is the same on every view:
     it is built once per process; building and compiling its eleven subqueries took longer
     than running them (1.6 against 0.8 ms)."""
-    from framework_agreements.models import FrameworkAgreement
-
     sql, params = _agreements_statement(national, connection.vendor)
     return list(FrameworkAgreement.objects.raw(sql, params))
 
@@ -94,8 +89,7 @@ def rendered_panels(user, marker):
     def render():
         context = dashboard_context(user)
         context["todo_total"] = sum(rows.total for _title, _kind, rows in context["todo"])
-        return str(render_to_string("orders/_dashboard_panels.html", context))
+        return render_to_string("orders/_dashboard_panels.html", context)
 
-    scope = (user.pk, getattr(user, "role", None), getattr(user, "service_id", None))
-    key = None if marker is None else (scope, clock.today(), marker)
-    return mark_safe(kept("dashboard-panels", key, render))
+    key = None if marker is None else (reader(user), clock.today(), marker)
+    return kept_html("dashboard-panels", key, render)

@@ -13,6 +13,7 @@ import hashlib
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Subquery
+from django.utils.safestring import mark_safe
 
 KEPT_SECONDS = 300
 
@@ -50,6 +51,17 @@ def latest_change(*sources):
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return None if row is None else "|".join(map(str, row))
+
+
+def reader(user):
+    """Who reads, as a key: the user, their role and service (which every list's and every
+    panel's visibility follows)."""
+    return (user.pk, getattr(user, "role", None), getattr(user, "service_id", None))
+
+
+def kept_html(kind, key, render):
+    """render()'s HTML, kept as `kept` keeps a figure, and safe to insert as is."""
+    return mark_safe(kept(kind, key, lambda: str(render())))
 
 
 def kept(kind, key, compute):

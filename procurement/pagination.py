@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from .markers import kept
+from .markers import kept, kept_html, reader
 
 
 class DeferredJoinPaginator(Paginator):
@@ -63,6 +63,13 @@ class DeferredJoinPaginator(Paginator):
         return (self.object_list.db, self.count_key, order, number)
 
 
+def kept_rows(page, render):
+    """render()'s HTML (a page's rows), kept under the page's rows key
+    (DeferredJoinPaginator.rows_key); rendered on every view for a page without one."""
+    rows_key = getattr(page.paginator, "rows_key", None)
+    return kept_html("list-rows", None if rows_key is None else rows_key(page.number), render)
+
+
 class PageRows(Sequence):
     """A page's rows, read when first used: the page's keys in the list's order, then the
     rows by key. A page whose rendered rows are kept (list_rows) reads neither."""
@@ -92,5 +99,4 @@ def count_key(name, user, data, *markers, ignore=("sort", "page")):
     if any(marker is None for marker in markers):
         return None
     filters = sorted((k, tuple(data.getlist(k))) for k in data if k not in ignore)
-    scope = (user.pk, getattr(user, "role", None), getattr(user, "service_id", None))
-    return (name, scope, tuple(filters), markers)
+    return (name, reader(user), tuple(filters), markers)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from procurement.markers import kept
+from procurement.pagination import kept_rows
 from procurement.templatetags.procurement_tags import euros, state_badge
 
 register = template.Library()
@@ -49,19 +49,9 @@ def day_time(value, dash=False):
 
 
 def _rows(row_html, page, cells):
-    """One `row_html` per row of `page`, filled with `cells(row)`, escaped (format_html).
-
-    Kept in the cache under the page's rows key (pagination.DeferredJoinPaginator.rows_key:
-    the reader, the filters, the change markers of what the rows show, the order, the page):
-    while nothing they show has changed, the page reads and renders no row."""
-    paginator = getattr(page, "paginator", None)
-    rows_key = getattr(paginator, "rows_key", None)
-    key = None if rows_key is None else rows_key(page.number)
-
-    def render():
-        return str(format_html_join("\n", row_html, (cells(row) for row in page)))
-
-    return mark_safe(kept("list-rows", None if key is None else (row_html, key), render))
+    """One `row_html` per row of `page`, filled with `cells(row)`, escaped (format_html),
+    kept while nothing the rows show has changed (pagination.kept_rows)."""
+    return kept_rows(page, lambda: format_html_join("\n", row_html, (cells(row) for row in page)))
 
 
 ORDER_ROW = (

@@ -14,8 +14,8 @@ def dashboard(request):
     user = request.user
     national = roles.is_buyer(user) or roles.is_finance(user)
     # The agreements carry the change markers of the map, the chart and the panels: one
-    # query, and none more while nothing they show has changed (atlas.with_markers,
-    # kept_panels.rendered_panels).
+    # query, and none more while nothing they show has changed (kept_panels.rendered_panels,
+    # atlas.rendered_picture).
     agreements = kept_panels.dashboard_agreements(national)
     context = {
         "agreement_rows": ceiling.with_figures(agreements),
@@ -26,14 +26,6 @@ def dashboard(request):
         "is_admin": not (national or roles.is_pilot(user)),
     }
     if national:
-        # The national picture: ateliers on the map, ceilings over time, drawn once for the
-        # markers their figures are kept under (atlas.rendered_picture).
-        marker = agreements[0].requests_marker if agreements else None
-        rows = atlas.ateliers_by_department(user, marker)
-        charts = atlas.consumption(agreements)
-        context.update(
-            atlas_rows=rows,
-            charts=charts,
-            picture=atlas.rendered_picture(user, agreements, rows, charts),
-        )
+        # The national picture: ateliers on the map, ceilings over time.
+        context["picture"] = atlas.rendered_picture(user, agreements)
     return render(request, "orders/dashboard.html", context)

@@ -18,6 +18,7 @@ from procurement.web import download
 from .. import decp
 from ..filters import DocumentFilter
 from ..models import Consultation, Document
+from ..models.documents import reads_every_document
 from .requests import PAGE_SIZE
 
 # What a row of the register shows (orders/document_register.html): the owner's link and
@@ -54,7 +55,7 @@ def document_register(request):
     # once the consultation is awarded: a change of a consultation marks that too.
     user = request.user
     markers = [(Document, "pk", "created_at")]
-    if not (roles.is_buyer(user) or roles.is_admin(user)):
+    if not reads_every_document(user):
         markers.append((history_model(Consultation), "history_id", "history_date"))
     key = count_key("register", user, request.GET, latest_change(*markers))
     page = DeferredJoinPaginator(

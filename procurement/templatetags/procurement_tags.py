@@ -2,9 +2,9 @@ import functools
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
-from procurement.markers import kept
+from procurement import pagination
+from procurement.markers import kept_html
 from procurement.money import format_euros
 
 register = template.Library()
@@ -151,7 +151,7 @@ def filter_fields(form, key=None, wide=("q",), skip=("sort",)):
             ((4 if f.name in wide else 2, f.as_field_group()) for f in form if f.name not in skip),
         )
 
-    return mark_safe(kept("filter-fields", key, render))
+    return kept_html("filter-fields", key, render)
 
 
 class KeptRowsNode(template.Node):
@@ -160,9 +160,7 @@ class KeptRowsNode(template.Node):
 
     def render(self, context):
         page = self.page.resolve(context)
-        rows_key = getattr(getattr(page, "paginator", None), "rows_key", None)
-        key = None if rows_key is None else rows_key(page.number)
-        return mark_safe(kept("list-rows", key, lambda: str(self.nodelist.render(context))))
+        return pagination.kept_rows(page, lambda: self.nodelist.render(context))
 
 
 @register.tag
