@@ -146,25 +146,33 @@ def commit(*, agreement, lot, amount, source, reference, by, holder=None, year=N
     amount = Decimal(amount)
     if amount <= 0:
         raise ValueError("A commitment must be positive.")
-    locked = FrameworkAgreement.objects.select_for_update().get(pk=agreement.pk)
-    if locked.committed_amount + amount > locked.maximum_amount:
+    # The two figures only, not the agreement's row: this runs under the numbering lock.
+    maximum, committed = (
+        FrameworkAgreement.objects.select_for_update()
+        .values_list("maximum_amount", "committed_amount")
+        .get(pk=agreement.pk)
+    )
+    if committed + amount > maximum:
         raise CeilingExceeded(
             label="de l'accord-cadre",
-            maximum=locked.maximum_amount,
-            committed=to_cents(locked.committed_amount),
+            maximum=maximum,
+            committed=to_cents(committed),
             amount=amount,
         )
     if lot is not None:
-        lot = Lot.objects.get(pk=lot.pk)  # its rows move only under the agreement's lock
-        if lot.maximum_amount is not None and lot.committed_amount + amount > lot.maximum_amount:
+        # Its figures move only under the agreement's lock, taken just above.
+        number, maximum, committed = Lot.objects.values_list(
+            "number", "maximum_amount", "committed_amount"
+        ).get(pk=lot.pk)
+        if maximum is not None and committed + amount > maximum:
             raise CeilingExceeded(
-                label=f"du lot {lot.number}",
-                maximum=lot.maximum_amount,
-                committed=to_cents(lot.committed_amount),
+                label=f"du lot {number}",
+                maximum=maximum,
+                committed=to_cents(committed),
                 amount=amount,
             )
     entry = CommitmentEntry.objects.create(
-        agreement=locked,
+        agreement_id=agreement.pk,
         lot=lot,
         holder=holder,
         fiscal_year=year or clock.today().year,
@@ -174,7 +182,7 @@ def commit(*, agreement, lot, amount, source, reference, by, holder=None, year=N
         reference=reference,
         created_by=by,
     )
-    _move(locked, lot, amount)
+    _move(agreement, lot, amount)
     return entry
 
 
