@@ -19,11 +19,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
 from .actions import ActionRefused
+from .pdffonts import KeptSubsetFont, start_subsets
 from .pdftext import para
 
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
@@ -34,12 +34,14 @@ WATERMARK = colors.Color(0.79, 0.1, 0.1, alpha=0.16)  # a preview's "PROJET — 
 WIDTH = 170 * mm  # A4 less 20 mm margins
 
 
+FONTS = {"Vera": "Vera.ttf", "Vera-Bold": "VeraBd.ttf", "Vera-Italic": "VeraIt.ttf"}
+
+
 def register_fonts():
     if "Vera" in pdfmetrics.getRegisteredFontNames():
         return
-    pdfmetrics.registerFont(TTFont("Vera", str(FONT_DIR / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont("Vera-Bold", str(FONT_DIR / "VeraBd.ttf")))
-    pdfmetrics.registerFont(TTFont("Vera-Italic", str(FONT_DIR / "VeraIt.ttf")))
+    for name, file in FONTS.items():
+        pdfmetrics.registerFont(KeptSubsetFont(name, str(FONT_DIR / file)))
     pdfmetrics.registerFontFamily(
         "Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-Bold"
     )
@@ -209,6 +211,8 @@ def build(story, *, title, subject, footer_text, watermark=None):
     )
 
     def footer(canvas, document):
+        if document.page == 1:  # before anything is drawn
+            start_subsets(map(pdfmetrics.getFont, FONTS), canvas._doc)
         canvas.saveState()
         canvas.setFont("Vera", 7)
         canvas.setFillColor(GREY)
