@@ -145,7 +145,7 @@ def main():
             ratio <= 1.2 and app["growth_mb"] < 100,
         )
     buyer, drafts = issuing.drafts(ISSUES + 1)
-    app_ms, bare_ms, page_count = documents.pdf_figures(drafts[0])
+    app_ms, bare_ms, page_count = documents.pdf_figures_apart(ROWS, drafts[0])
     table.add(
         f"PDF du bon de commande ({page_count} p.)",
         f"{app_ms:.1f} ms",
