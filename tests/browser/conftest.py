@@ -3,6 +3,11 @@
 Browsers cannot be downloaded here: Playwright drives the system Chromium. Without it the tests
 are skipped with a reason naming the missing browser, except in CI (CI=true), where a missing
 browser is a failure: `.ci/run` installs it.
+
+They run once, on SQLite (`make test`, the first run of `.ci/run`), and are skipped on the
+PostgreSQL run: what a browser sees does not depend on the database, which the rest of the
+suite covers there. Run twice, they took seven minutes of a 46-minute CI on a slow machine,
+over the 45-minute budget.
 """
 
 import os
@@ -34,6 +39,16 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        skip = pytest.mark.skip(reason="browser tests run once, on SQLite (make test, .ci/run)")
+        for item in items:
+            if item.nodeid.startswith("tests/browser/"):
+                item.add_marker(skip)
 
 
 def _missing():
