@@ -2,8 +2,8 @@
 
 reportlab embeds in each PDF the subset of each TrueType font that holds the characters the
 document uses. It builds that subset (`makeSubset`) and compresses it with zlib on every
-document: about a third of a purchase order's build time (three fonts), the same work from
-one document to the next but for the few characters a name or a title adds.
+document (three fonts): the same work from one document to the next but for the few
+characters a name or a title adds. Keeping it takes 15 % off a purchase order's build.
 
 Here every document starts its fonts' first subset with the same characters, in the same
 order (REPERTOIRE: printable ASCII, the letters of French and of the Latin-1 languages, French
@@ -12,7 +12,7 @@ font file is built and compressed once per process and kept (`_font_file`). A do
 character outside the repertoire (a Polish name, say) gets another subset, built as reportlab
 builds it. The bytes written are those reportlab writes for the same subset, so a document is
 still the same bytes each time it is built. The cost: each PDF carries the repertoire's glyphs
-(about 25 kB more for the three fonts).
+(16 kB more for a purchase order: 69 → 85 kB).
 """
 
 import functools
