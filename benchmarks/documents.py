@@ -99,9 +99,6 @@ def export_figures(rows_in_db, kind):
     return figures
 
 
-FONTS = ("Vera", "Vera-Bold", "Vera-Italic")
-
-
 def _runs(page):
     """[(font, size, text)] of a page, in drawing order, as pypdf reads them back: the anchor
     then draws the same text in the same embedded fonts (the block-mark's italic included)."""
@@ -127,15 +124,14 @@ def pdf_figures(order, repeat=25):
 
     from orders.pdf.purchase_orders import purchase_order_pdf
     from orders.services import documents
-    from procurement.pdf import FONT_DIR
-    from procurement.pdf import FONTS as FILES
+    from procurement.pdf import FONT_DIR, FONTS
 
     printed, rows = documents.purchase_order_material(order)
     app = purchase_order_pdf(printed, rows)
     # The same font files as reportlab's own TTFont: none of the application's font handling
     # (procurement/pdffonts.py) in the anchor.
     for name in FONTS:
-        pdfmetrics.registerFont(TTFont(f"Bare-{name}", str(FONT_DIR / FILES[name])))
+        pdfmetrics.registerFont(TTFont(f"Bare-{name}", str(FONT_DIR / FONTS[name])))
     # The PDF names its fonts by their PostScript names (BitstreamVeraSans-Roman …).
     registered = {pdfmetrics.getFont(n).face.name.decode(): f"Bare-{n}" for n in FONTS}
     pages = [

@@ -7,12 +7,13 @@ in Python with the same HTML.
   select_option.html and attrs.html, in one string join.
 - An <input> (text, number, date…: the widgets whose template only includes input.html), and
   the DSFR's field group around any widget (label, required mark, help, errors:
-  input_snippet.html). A subsequent contract's page renders 27 fields for a buyer; through
-  the templates they took a fifth of its time.
+  input_snippet.html). A subsequent contract's page renders 27 fields for a buyer: built
+  here, the page took 8 % less (148 → 137 ms in-process, at 100 000 orders).
 
 Anything else (a widget or a field group with templates of its own) is rendered by its
 templates, as before. tests/procurement/test_renderers.py compares each fast path with the
-templates, field by field, for every form of the application.
+templates: field by field (every kind of field, blank, valid, with errors), and on whole pages
+with forms.
 """
 
 from django.forms.renderers import TemplatesSetting
