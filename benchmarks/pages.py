@@ -1,6 +1,7 @@
 """Pages through gunicorn, each timed interleaved with the floor page, and their query counts
 (the same view run in-process on the same database, counting every query)."""
 
+import os
 import statistics
 
 from benchmarks.server import get
@@ -9,6 +10,12 @@ PAGE_SIZE = 25
 DEEP_PAGE = 200
 BUDGET_LIST = 10
 BUDGET_DETAIL = 15
+# The server's database connections: one per thread of each worker, as gunicorn.conf.py
+# counts them (6 on a 2-core machine).
+CONNECTIONS = int(os.getenv("GUNICORN_WORKERS", os.cpu_count() + 1)) * int(
+    os.getenv("GUNICORN_THREADS", "2")
+)
+WARM_DETAIL = 10 * CONNECTIONS
 
 
 def page_list(rows):
@@ -167,6 +174,21 @@ def touch():
         row = model.objects.order_by("-pk").first()
         if row is not None:
             row.save()
+
+
+def in_service(pages, cookies):
+    """Each detail page asked for as a server in service has been: WARM_DETAIL times, by
+    CONNECTIONS clients at once, so that every database connection of the server has run
+    its statements past PostgreSQL's five custom plans (settings.postgresql_options). A
+    page's statements are the same for every order, contract or expert, so a server in use
+    runs them all day long."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    details = [(user, path) for _, user, path, budget in pages if budget == BUDGET_DETAIL]
+    with ThreadPoolExecutor(CONNECTIONS) as pool:
+        for user, path in details:
+            answers = pool.map(get, [path] * WARM_DETAIL, [cookies[user]] * WARM_DETAIL)
+            assert {status for status, _ms, _length in answers} == {200}, path
 
 
 def measure(pages, cookies, rounds, before=None):

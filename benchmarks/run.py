@@ -96,6 +96,7 @@ def main():
     users = {user for _, user, _, _ in listed}
     cookies = {user: server.session_cookie(user) for user in users}
     with server.Gunicorn(ROWS):
+        pages.in_service(listed, cookies)
         floor, medians = pages.measure(listed, cookies, ROUNDS)
         for label, user, path, budget in listed:
             key = (user, path)
