@@ -1,20 +1,19 @@
 """Pages through gunicorn, each timed interleaved with the floor page, and their query counts
 (the same view run in-process on the same database, counting every query)."""
 
-import os
+import runpy
 import statistics
 
-from benchmarks.server import get
+from benchmarks.server import ROOT, get
 
 PAGE_SIZE = 25
 DEEP_PAGE = 200
 BUDGET_LIST = 10
 BUDGET_DETAIL = 15
-# The server's database connections: one per thread of each worker, as gunicorn.conf.py
-# counts them (6 on a 2-core machine).
-CONNECTIONS = int(os.getenv("GUNICORN_WORKERS", os.cpu_count() + 1)) * int(
-    os.getenv("GUNICORN_THREADS", "2")
-)
+# The server's database connections: one per thread of each worker, read from the
+# gunicorn.conf.py the bench serves with (6 on a 2-core machine).
+_SERVED = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+CONNECTIONS = _SERVED["workers"] * _SERVED["threads"]
 WARM_DETAIL = 10 * CONNECTIONS
 
 

@@ -1,6 +1,6 @@
 """On PostgreSQL, parameters are bound by the server and a statement that a connection runs
 again is prepared: after a few views, PostgreSQL runs a page's queries on a plan it keeps
-instead of planning them anew (settings.database_from_url). Planning the main query of an
+instead of planning them anew (settings.postgresql_options). Planning the main query of an
 order's page (13 tables) took 8 ms on the benchmark's database, running it 1 ms."""
 
 import pytest
@@ -19,8 +19,8 @@ MAIN_QUERY = 'FROM "orders_purchaseorder" INNER JOIN "framework_agreements_frame
 
 
 def _plans(fragment):
-    """(generic plans, custom plans) of this connection's prepared statements containing
-    `fragment`."""
+    """(statements, generic plans, custom plans) of this connection's prepared statements
+    containing `fragment`."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*), coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0) "
