@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from openpyxl import load_workbook
+from simple_history.utils import bulk_update_with_history
 
 from procurement.actions import ActionRefused
 
@@ -133,4 +134,12 @@ def import_indices(content, by):
 
 
 def mark_used(*months):
-    SyntecIndex.objects.filter(month__in=[m.replace(day=1) for m in months]).update(used=True)
+    """The values a revision read become final; each change is kept in the history."""
+    used = list(
+        SyntecIndex.objects.filter(month__in=[m.replace(day=1) for m in months], used=False)
+    )
+    for index in used:
+        index.used = True
+    bulk_update_with_history(
+        used, SyntecIndex, ["used"], default_change_reason="Utilisée dans une révision de prix"
+    )

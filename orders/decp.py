@@ -240,5 +240,8 @@ def export():
     today = clock.today()
     for obj in published:
         if obj.decp_published_on is None:
-            type(obj).objects.filter(pk=obj.pk).update(decp_published_on=today)
+            # save(), not QuerySet.update(): the first publication is kept in the history.
+            obj.decp_published_on = today
+            obj._change_reason = "Première publication des données essentielles (DECP)"
+            obj.save(update_fields=["decp_published_on"])
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

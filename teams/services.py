@@ -5,11 +5,13 @@ that owns the team calls `team_confirm` and `team_book` with its own dates: this
 imports orders.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Q
 from django_fsm import has_transition_perm
+from simple_history.utils import bulk_update_with_history
 
 from procurement import clock
 from procurement.actions import ActionRefused
@@ -55,10 +57,16 @@ def team_schedule(*, team, months):
         phase: first_of_month(day).isoformat() for phase, day in months.items() if day
     }
     team.save(update_fields=["phase_months"])
-    for phase, value in team.phase_months.items():
-        PlannedDays.objects.filter(member__team=team, phase=phase).exclude(month=value).update(
-            month=value
-        )
+    moved = []
+    for planned in PlannedDays.objects.filter(member__team=team, phase__in=team.phase_months):
+        value = datetime.date.fromisoformat(team.phase_months[planned.phase])
+        if planned.month != value:
+            planned.month = value
+            moved.append(planned)
+    # Row by row in the history, as every change is: a QuerySet.update() would write none.
+    bulk_update_with_history(
+        moved, PlannedDays, ["month"], default_change_reason="Mois suivant les dates de la commande"
+    )
     return team
 
 
@@ -316,7 +324,10 @@ def team_disband(*, team, on):
     is freed and every member leaves on `on` (never before they joined), so the experts'
     availability and workload stop counting it. Returns the number of bookings freed."""
     freed, _ = Booking.objects.filter(team=team).delete()
-    Team.objects.filter(pk=team.pk).update(disbanded_on=on)
+    team = _locked(team)
+    team.disbanded_on = on
+    team._change_reason = "Équipe dissoute : la commande a pris fin avant l'atelier"
+    team.save(update_fields=["disbanded_on"])
     for member in TeamMember.objects.filter(team=team, left_on__isnull=True):
         member.left_on = max(on, member.joined_on)
         member.save(update_fields=["left_on"])

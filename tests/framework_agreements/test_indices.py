@@ -98,6 +98,8 @@ def test_a_file_that_is_not_a_workbook_is_refused(client, finance):
 def test_a_value_used_by_a_revision_never_changes(db, finance):
     SyntecIndex.objects.create(month=datetime.date(2027, 3, 1), value=Decimal("300.0"))
     indices.mark_used(datetime.date(2027, 3, 1))
+    last = SyntecIndex.objects.get().history.latest()  # kept in the history, with its reason
+    assert last.used and last.history_change_reason == "Utilisée dans une révision de prix"
     with pytest.raises(ActionRefused, match="ne peut plus être modifié"):
         indices.index_record(month=datetime.date(2027, 3, 1), value=Decimal("301.0"), by=finance)
     result = indices.import_indices(xlsx([["2027-03", 302]]).getvalue(), finance)

@@ -11,7 +11,7 @@ from orders.enums import OrderState
 from orders.models import PurchaseOrder
 from procurement import clock
 from teams import services as team_services
-from teams.models import Booking
+from teams.models import Booking, PlannedDays
 from tests.factories import make_agreement, make_order, make_request
 
 
@@ -31,6 +31,8 @@ def test_cancelling_an_order_frees_its_experts(agreement, pilot35, buyer, financ
     members = list(order.team.members.all())
     assert members and all(m.left_on == max(day, m.joined_on) for m in members)
     assert order.team.active_members() == []
+    last = order.team.history.latest()  # the disbanding is kept in the team's history
+    assert last.disbanded_on == day and last.history_change_reason.startswith("Équipe dissoute")
 
 
 def test_a_decline_frees_the_team_and_leads_to_the_next_holders_draft(
@@ -88,6 +90,14 @@ def test_the_workload_follows_a_moved_session_and_forgets_a_cancelled_order(
     )
     moved = [row[0] for row in team_services.workload(expert)]
     assert later.replace(day=1) in moved and moved != months
+    # Each planned-days row that moved keeps its old month in its history.
+    planned = PlannedDays.objects.get(
+        member__team=order.team, member__expert=expert, phase="on_site"
+    )
+    assert [h.month for h in planned.history.all()[:2]] == [
+        later.replace(day=1),
+        order.session_start.replace(day=1),
+    ]
     assert all(total > Decimal("0") for _m, _t, total, _o in team_services.workload(expert))
 
     other = make_order(pilot35, buyer, finance, state=OrderState.NOTIFIED)

@@ -83,11 +83,19 @@ def test_the_file_validates_and_holds_the_agreements_and_the_contract_not_the_or
     assert ms["typesPrix"] == {"typePrix": ["Définitif révisable"]}
     assert "modifications" not in ms  # no amendment: the schema wants the key left out
 
-    # The first publication date never moves.
+    # The first publication is kept in each record's history.
+    for obj in (flash, local, contract):
+        last = obj.history.latest()
+        assert last.decp_published_on == datetime.date(2027, 6, 1)
+        assert last.history_change_reason.startswith("Première publication")
+
+    # The first publication date never moves, and a second export writes no history.
+    rows = contract.history.count()
     with clock.frozen(datetime.date(2027, 9, 1)):
         document = _export(tmp_path)
     for record in document["marches"]["marche"]:
         assert record["datePublicationDonnees"] == "2027-06-01"
+    assert contract.history.count() == rows
 
     # A contract under 40 000 € excl. tax is not published.
     SubsequentContract.objects.filter(pk=contract.pk).update(
