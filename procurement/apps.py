@@ -6,4 +6,6 @@ class ProcurementConfig(AppConfig):
     verbose_name = "Organisation"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the audit receivers)
+        from . import fsm, signals  # noqa: F401  (signals connects the audit receivers)
+
+        fsm.skip_migration_models()

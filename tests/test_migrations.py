@@ -11,7 +11,8 @@ from django.utils import timezone
 
 # The data migrations are checked on PostgreSQL, the production database, where CI runs them.
 # Going back and forth through every migration re-renders the whole project state at each
-# step (minutes), so doing it twice, once per database, would double the slowest tests.
+# step (about two minutes per test, once procurement.fsm stopped django-fsm-2's receivers from
+# piling up; nine before), so doing it twice, once per database, would double the slowest tests.
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(
