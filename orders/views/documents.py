@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from procurement import audit, clock, roles
 from procurement.markers import history_model, latest_change
@@ -104,10 +104,12 @@ def document_verify(request, pk):
     )
 
 
+@require_safe  # a download; a POST is refused, never taken for a publication
 @login_required
 def decp_json(request):
     """The essential data (DECP) for the buyers who publish them; an invalid record is named
-    in a message and nothing is sent."""
+    in a message and nothing is sent. The first download records each record's first
+    publication date (with a history row)."""
     if not (roles.is_buyer(request.user) or roles.is_admin(request.user)):
         raise PermissionDenied
     try:
