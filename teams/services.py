@@ -5,7 +5,6 @@ that owns the team calls `team_confirm` and `team_book` with its own dates: this
 imports orders.
 """
 
-import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -59,9 +58,8 @@ def team_schedule(*, team, months):
     team.save(update_fields=["phase_months"])
     moved = []
     for planned in PlannedDays.objects.filter(member__team=team, phase__in=team.phase_months):
-        value = datetime.date.fromisoformat(team.phase_months[planned.phase])
-        if planned.month != value:
-            planned.month = value
+        if planned.month != team.month_of(planned.phase):
+            planned.month = team.month_of(planned.phase)
             moved.append(planned)
     # Row by row in the history, as every change is: a QuerySet.update() would write none.
     bulk_update_with_history(
