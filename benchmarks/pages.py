@@ -148,6 +148,26 @@ def count_queries(username, path):
     return counter.count
 
 
+def bound_list():
+    """(label, user, path, budget) of the floor page made to read single rows until it has
+    run as many queries as the holder page (6), the order page (13) and the detail budget
+    (15): what a detail page's query count costs on this stack by itself, before it joins,
+    prefetches or renders anything (benchmarks.urls.floor_reads). Reported beside the goals,
+    not as one."""
+    from django.urls import reverse
+
+    own = count_queries("acheteur", reverse("bench_floor"))  # the session and the user
+    return [
+        (
+            f"plancher + lectures d'une ligne, {n} requêtes en tout",
+            "acheteur",
+            reverse("bench_floor_reads", args=[n - own]),
+            BUDGET_DETAIL,
+        )
+        for n in (6, 13, BUDGET_DETAIL)
+    ]
+
+
 def cold_list():
     """(label, user, path) of pages measured right after a change to what they show: the
     figures and rows they keep are computed afresh (touch)."""
