@@ -1,8 +1,12 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from framework_agreements import ceiling
@@ -299,3 +303,52 @@ def test_preparing_and_issuing_refuse_a_service_the_agreement_does_not_name_alik
     assert str(on_create.value) == str(on_issue.value)
     assert "R2162-6" in str(on_issue.value) and agreement.reference in str(on_issue.value)
     assert not agreement.may_order(pilot.service) and agreement.may_order(buyer.service)
+
+
+# What issuing writes while it holds the agreement's numbering lock (from the number to the
+# commit), in order: the ceiling's figures (the agreement's, then the lot's), the ledger row,
+# the two running totals, the order and its history row, the e-mail to the pilot, the request
+# and its history row, the team's reference and its history row, the document. The PDF is
+# built between the team and the document; everything it prints was read before the number.
+UNDER_THE_NUMBERING_LOCK = [
+    ("SELECT", "framework_agreements_frameworkagreement"),
+    ("SELECT", "framework_agreements_lot"),
+    ("INSERT", "framework_agreements_commitmententry"),
+    ("UPDATE", "framework_agreements_frameworkagreement"),
+    ("UPDATE", "framework_agreements_lot"),
+    ("UPDATE", "orders_purchaseorder"),
+    ("INSERT", "orders_historicalpurchaseorder"),
+    ("INSERT", "notifications_outgoingmessage"),
+    ("UPDATE", "orders_teamrequest"),
+    ("INSERT", "orders_historicalteamrequest"),
+    ("UPDATE", "teams_team"),
+    ("INSERT", "teams_historicalteam"),
+    ("INSERT", "orders_document"),
+]
+
+
+def test_issuing_reads_nothing_under_the_numbering_lock_but_the_ceiling(
+    db, pilot35, buyer, finance
+):
+    """Every statement under the lock is one more round trip that the other buyers of the
+    agreement wait for: a read added there (a lazy relation the PDF prints, say) fails here."""
+    make_agreement()
+    order = make_order(pilot35, buyer, finance)
+    # A running process has read the order's content type (the e-mail names it) long before.
+    ContentType.objects.get_for_model(PurchaseOrder)
+    with CaptureQueriesContext(connection) as captured:
+        services.order_issue(order=order, by=buyer)
+    statements = [
+        q["sql"]
+        for q in captured.captured_queries
+        if not re.match(r"(RELEASE )?SAVEPOINT", q["sql"])
+    ]
+    numbered = next(
+        i
+        for i, sql in enumerate(statements)
+        if sql.startswith('UPDATE "framework_agreements_numbersequence"')
+    )
+    under_lock = [
+        re.match(r'(\w+) (?:INTO )?"(\w+)"', sql).groups() for sql in statements[numbered + 1 :]
+    ]
+    assert under_lock == UNDER_THE_NUMBERING_LOCK
