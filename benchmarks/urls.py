@@ -5,6 +5,7 @@ production."""
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 
@@ -22,8 +23,11 @@ def floor_reads(request, count):
     from the smallest table there is (content types: three columns), each a different row.
     The cheapest thing a detail page can do with its queries: no join, no prefetch, no
     template for what was read."""
+    if count < 2:  # an empty slice reads nothing
+        raise Http404("Au moins deux lectures.")
+    # The first read lists the rows the others then read one by one: `count` reads in all.
     pks = ContentType.objects.order_by("pk").values_list("pk", flat=True)[: count - 1]
-    rows = [ContentType.objects.get(pk=pk) for pk in pks]  # with the list above: count reads
+    rows = [ContentType.objects.get(pk=pk) for pk in pks]
     return render(request, "base.html", {"title": f"Plancher et {len(rows) + 1} lectures"})
 
 

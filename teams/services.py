@@ -58,8 +58,9 @@ def team_schedule(*, team, months):
     team.save(update_fields=["phase_months"])
     moved = []
     for planned in PlannedDays.objects.filter(member__team=team, phase__in=team.phase_months):
-        if planned.month != team.month_of(planned.phase):
-            planned.month = team.month_of(planned.phase)
+        month = team.month_of(planned.phase)
+        if planned.month != month:
+            planned.month = month
             moved.append(planned)
     # Row by row in the history, as every change is: a QuerySet.update() would write none.
     bulk_update_with_history(
